@@ -1,0 +1,1 @@
+"""The REST API: producing and monitoring tasks over HTTP."""

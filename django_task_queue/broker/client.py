@@ -1,0 +1,305 @@
+"""The broker: named operations over Redis, each one script or one round trip."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import redis
+from redis.commands.core import Script
+
+from django_task_queue.broker.keys import KeySpace, QueueKeys
+from django_task_queue.exceptions import BrokerUnavailableError
+
+_SCRIPTS_DIR = Path(__file__).parent / "scripts"
+# Bounded arguments per script call keep one call from blocking Redis for long.
+_BATCH = 1000
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PushEntry:
+    task_id: str
+    score: int
+    due_ms: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    task_id: str
+    queue_name: str
+    token: str
+
+
+@dataclass(frozen=True)
+class QueueDepths:
+    ready: int
+    delayed: int
+    processing: int
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    worker_id: str
+    hostname: str
+    pid: int
+    queues: list[str]
+    state: str
+    current_task_id: str | None
+    started_at_ms: int
+    last_seen_ms: int
+    tasks_done: int
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise BrokerUnavailableError(f"Redis is unreachable: {exc}") from exc
+
+
+def _chunks(items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Broker:
+    """Redis operations of the queue; every multi-key change is one Lua script."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.client = client
+        self.keys = KeySpace(prefix)
+        self._scripts: dict[str, Script] = {
+            path.stem: client.register_script(path.read_text())
+            for path in _SCRIPTS_DIR.glob("*.lua")
+        }
+        self._known_queues: set[str] = set()
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
+        client = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_connect_timeout=2.0,
+            socket_timeout=socket_timeout_s,
+            health_check_interval=30,
+        )
+        return cls(client, prefix)
+
+    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        with _translated():
+            return self._scripts[name](keys=keys, args=args)
+
+    @staticmethod
+    def _waiting_keys(q: QueueKeys) -> list[str]:
+        return [q.ready, q.delayed, q.delayed_scores, q.leases, q.owners, q.notify]
+
+    # -- producers -------------------------------------------------------------------------
+
+    def push(self, queue_name: str, entries: Sequence[PushEntry], now_ms: int) -> int:
+        """Make tasks waiting (ready when due, else delayed); returns how many are ready now."""
+        self._remember_queue(queue_name)
+        q = self.keys.queue(queue_name)
+        ready = 0
+        for chunk in _chunks(entries):
+            args: list[Any] = [now_ms]
+            for entry in chunk:
+                args += [entry.task_id, entry.score, entry.due_ms]
+            ready += int(self._run("push", self._waiting_keys(q), args))
+        return ready
+
+    def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
+        q = self.keys.queue(queue_name)
+        return sum(
+            int(self._run("remove", [q.ready, q.delayed, q.delayed_scores], list(chunk)))
+            for chunk in _chunks(task_ids)
+        )
+
+    def reconcile(self, queue_name: str, entries: Sequence[PushEntry], now_ms: int) -> int:
+        """Re-push the entries this queue's index lacks; returns how many were missing."""
+        self._remember_queue(queue_name)
+        q = self.keys.queue(queue_name)
+        pushed = 0
+        for chunk in _chunks(entries):
+            args: list[Any] = [now_ms]
+            for entry in chunk:
+                args += [entry.task_id, entry.score, entry.due_ms]
+            pushed += int(self._run("reconcile", self._waiting_keys(q), args))
+        return pushed
+
+    # -- workers ---------------------------------------------------------------------------
+
+    def claim(self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int) -> Claim | None:
+        """Lease the best ready task of the first queue (in the given order) that has one."""
+        for queue_name in queue_names:
+            q = self.keys.queue(queue_name)
+            popped = self._run("claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token])
+            if popped:
+                return Claim(task_id=popped[0], queue_name=queue_name, token=token)
+        return None
+
+    def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:
+        """Block until a wake-up token arrives on one of the queues, or the timeout passes."""
+        notify_keys = [self.keys.queue(name).notify for name in queue_names]
+        with _translated():
+            return self.client.blpop(notify_keys, timeout=timeout_s) is not None
+
+    def ack(self, claim: Claim) -> bool:
+        """Drop the claim's lease if the claim still holds it."""
+        q = self.keys.queue(claim.queue_name)
+        return int(self._run("ack", [q.leases, q.owners], [claim.task_id, claim.token])) == 1
+
+    def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
+        extended = 0
+        by_queue: dict[str, list[Claim]] = {}
+        for claim in claims:
+            by_queue.setdefault(claim.queue_name, []).append(claim)
+        for queue_name, queue_claims in by_queue.items():
+            q = self.keys.queue(queue_name)
+            args: list[Any] = [deadline_ms]
+            for claim in queue_claims:
+                args += [claim.task_id, claim.token]
+            extended += int(self._run("extend", [q.leases, q.owners], args))
+        return extended
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    def promote(self, queue_name: str, now_ms: int, limit: int = _BATCH) -> int:
+        q = self.keys.queue(queue_name)
+        keys = [q.delayed, q.delayed_scores, q.ready, q.notify]
+        return int(self._run("promote", keys, [now_ms, limit]))
+
+    def sweep_leases(self, queue_name: str, before_ms: int, limit: int = _BATCH) -> int:
+        q = self.keys.queue(queue_name)
+        return int(self._run("sweep_leases", [q.leases, q.owners], [before_ms, limit]))
+
+    def mark_built(self) -> bool:
+        """Set the epoch marker; True when it was missing (a fresh or flushed Redis)."""
+        with _translated():
+            return bool(self.client.set(self.keys.epoch, "1", nx=True))
+
+    def queue_names(self) -> set[str]:
+        with _translated():
+            return set(self.client.smembers(self.keys.queues)) | self._known_queues
+
+    def _remember_queue(self, queue_name: str) -> None:
+        if queue_name not in self._known_queues:
+            with _translated():
+                self.client.sadd(self.keys.queues, queue_name)
+            self._known_queues.add(queue_name)
+
+    def forget_known_queues(self) -> None:
+        """After Redis lost its data, the queue set must be written again."""
+        self._known_queues.clear()
+
+    # -- monitoring ------------------------------------------------------------------------
+
+    def depths(self, queue_names: Sequence[str]) -> dict[str, QueueDepths]:
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            for name in queue_names:
+                q = self.keys.queue(name)
+                pipe.zcard(q.ready)
+                pipe.zcard(q.delayed)
+                pipe.zcard(q.leases)
+            counts = pipe.execute()
+        return {
+            name: QueueDepths(*(int(c) for c in counts[i * 3 : i * 3 + 3]))
+            for i, name in enumerate(queue_names)
+        }
+
+    def ready_ids(self, queue_name: str, limit: int) -> list[str]:
+        with _translated():
+            return list(self.client.zrange(self.keys.queue(queue_name).ready, 0, limit - 1))
+
+    def ping(self) -> bool:
+        with _translated():
+            return bool(self.client.ping())
+
+    # -- worker registry -------------------------------------------------------------------
+
+    def record_worker(self, record: WorkerRecord, ttl_s: float) -> None:
+        key = self.keys.worker(record.worker_id)
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hset(
+                key,
+                mapping={
+                    "worker_id": record.worker_id,
+                    "hostname": record.hostname,
+                    "pid": record.pid,
+                    "queues": ",".join(record.queues),
+                    "state": record.state,
+                    "current_task_id": record.current_task_id or "",
+                    "started_at_ms": record.started_at_ms,
+                    "last_seen_ms": record.last_seen_ms,
+                    "tasks_done": record.tasks_done,
+                },
+            )
+            pipe.pexpire(key, int(ttl_s * 1000))
+            pipe.zadd(self.keys.workers, {record.worker_id: record.last_seen_ms})
+            pipe.execute()
+
+    def remove_worker(self, worker_id: str) -> None:
+        with _translated():
+            self.client.delete(self.keys.worker(worker_id))
+            self.client.zrem(self.keys.workers, worker_id)
+
+    def workers(self) -> list[WorkerRecord]:
+        """Live workers; records that expired are dropped from the index on the way."""
+        with _translated():
+            ids = list(self.client.zrange(self.keys.workers, 0, -1))
+            pipe = self.client.pipeline(transaction=False)
+            for worker_id in ids:
+                pipe.hgetall(self.keys.worker(worker_id))
+            raw_records = pipe.execute()
+            dead = [wid for wid, raw in zip(ids, raw_records, strict=True) if not raw]
+            if dead:
+                self.client.zrem(self.keys.workers, *dead)
+        return [_worker_from_hash(raw) for raw in raw_records if raw]
+
+
+def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:
+    return WorkerRecord(
+        worker_id=raw["worker_id"],
+        hostname=raw.get("hostname", ""),
+        pid=int(raw.get("pid", 0)),
+        queues=[q for q in raw.get("queues", "").split(",") if q],
+        state=raw.get("state", "idle"),
+        current_task_id=raw.get("current_task_id") or None,
+        started_at_ms=int(raw.get("started_at_ms", 0)),
+        last_seen_ms=int(raw.get("last_seen_ms", 0)),
+        tasks_done=int(raw.get("tasks_done", 0)),
+    )
+
+
+_local = threading.local()
+
+
+def get_broker() -> Broker:
+    """This process's broker, built on first use (never at import time) and again after fork."""
+    cached: Broker | None = getattr(_local, "broker", None)
+    if cached is None or getattr(_local, "pid", None) != os.getpid():
+        cached = _build()
+        _local.broker = cached
+        _local.pid = os.getpid()
+    return cached
+
+
+def reset_broker() -> None:
+    """Forget this thread's broker (tests that change settings call this)."""
+    _local.broker = None
+
+
+def _build() -> Broker:
+    from django_task_queue.conf import get_settings
+
+    conf = get_settings()
+    return Broker.from_url(conf.REDIS_URL, conf.KEY_PREFIX)

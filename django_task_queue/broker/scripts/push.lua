@@ -1,0 +1,33 @@
+-- Make tasks waiting: due ones into the ready set, later ones into the delayed set.
+-- Any lease left on a pushed task is dropped: PostgreSQL has already made it waiting again.
+-- KEYS[1] ready           zset  id -> ready score
+-- KEYS[2] delayed         zset  id -> due ms
+-- KEYS[3] delayed_scores  hash  id -> ready score
+-- KEYS[4] leases          zset  id -> lease deadline ms
+-- KEYS[5] owners          hash  id -> claim token
+-- KEYS[6] notify          list  wake-up tokens
+-- ARGV[1] now in ms; then triplets: task id, ready score, due ms
+-- Returns the number of tasks made ready now.
+local now = tonumber(ARGV[1])
+local ready = 0
+for i = 2, #ARGV, 3 do
+  local id, score, due = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  redis.call('ZREM', KEYS[4], id)
+  redis.call('HDEL', KEYS[5], id)
+  if due <= now then
+    redis.call('ZADD', KEYS[1], score, id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+    ready = ready + 1
+  else
+    redis.call('ZADD', KEYS[2], due, id)
+    redis.call('HSET', KEYS[3], id, score)
+  end
+end
+if ready > 0 then
+  -- One token per task wakes as many idle workers as there is work, up to a bound.
+  for _ = 1, math.min(ready, 256) do
+    redis.call('LPUSH', KEYS[6], '1')
+  end
+end
+return ready

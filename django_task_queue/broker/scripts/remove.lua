@@ -1,0 +1,12 @@
+-- Forget waiting tasks (cancelled, or deleted from PostgreSQL).
+-- KEYS[1] ready           zset  id -> ready score
+-- KEYS[2] delayed         zset  id -> due ms
+-- KEYS[3] delayed_scores  hash  id -> ready score
+-- ARGV task ids
+-- Returns the number of entries removed.
+local removed = 0
+for _, id in ipairs(ARGV) do
+  removed = removed + redis.call('ZREM', KEYS[1], id) + redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+end
+return removed

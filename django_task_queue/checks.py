@@ -1,0 +1,20 @@
+"""Django system checks that turn a bad TASK_QUEUE setting into a clear startup error."""
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Error, register
+
+from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import ConfigurationError
+
+
+@register()
+def check_task_queue_settings(
+    app_configs: list[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    try:
+        get_settings()
+    except ConfigurationError as exc:
+        return [Error(str(exc), hint="Fix the TASK_QUEUE setting.", id="django_task_queue.E001")]
+    return []

@@ -1,0 +1,124 @@
+"""The TASK_QUEUE settings namespace: defaults, parsing, and one cached view of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from django_task_queue.exceptions import ConfigurationError
+
+
+@dataclass(frozen=True)
+class TaskQueueSettings:
+    """Every option of the TASK_QUEUE setting, with its default."""
+
+    REDIS_URL: str = "redis://127.0.0.1:6379/0"
+    KEY_PREFIX: str = "dtq"
+    TASK_MODULES: tuple[str, ...] = ()
+    DEFAULT_QUEUE: str = "default"
+    DEFAULT_MAX_RETRIES: int = 3
+    DEFAULT_RETRY_DELAY_S: float = 60.0
+    DEFAULT_TIMEOUT_S: float = 300.0
+    MAX_RETRY_DELAY_S: float = 3600.0
+    # A lease is how long a claimed task stays owned without a heartbeat.
+    LEASE_S: float = 15.0
+    HEARTBEAT_INTERVAL_S: float = 3.0
+    # How often lost attempts may be recovered before the task is failed as a poison pill.
+    MAX_LOST_ATTEMPTS: int = 5
+    PROMOTE_INTERVAL_S: float = 0.25
+    REAP_INTERVAL_S: float = 1.0
+    RECONCILE_INTERVAL_S: float = 30.0
+    # The reconciler leaves younger tasks alone: their on-commit push may still be in flight.
+    RECONCILE_GRACE_S: float = 5.0
+    WORKER_TTL_S: float = 15.0
+    SHUTDOWN_GRACE_S: float = 30.0
+    HARD_TIMEOUT_GRACE_S: float = 5.0
+    API_OPEN: bool = False
+    API_MAX_BODY_BYTES: int = 1_048_576
+    API_MAX_BULK: int = 1000
+    API_MAX_PAGE_SIZE: int = 200
+    EXTRA: dict[str, Any] = field(default_factory=dict)
+
+
+_NUMERIC_MINIMUMS: dict[str, float] = {
+    "DEFAULT_MAX_RETRIES": 0,
+    "DEFAULT_RETRY_DELAY_S": 0,
+    "DEFAULT_TIMEOUT_S": 0.001,
+    "MAX_RETRY_DELAY_S": 0,
+    "LEASE_S": 1,
+    "HEARTBEAT_INTERVAL_S": 0.1,
+    "MAX_LOST_ATTEMPTS": 1,
+    "PROMOTE_INTERVAL_S": 0.01,
+    "REAP_INTERVAL_S": 0.05,
+    "RECONCILE_INTERVAL_S": 0.1,
+    "RECONCILE_GRACE_S": 0,
+    "WORKER_TTL_S": 1,
+    "SHUTDOWN_GRACE_S": 0,
+    "HARD_TIMEOUT_GRACE_S": 0.1,
+    "API_MAX_BODY_BYTES": 1024,
+    "API_MAX_BULK": 1,
+    "API_MAX_PAGE_SIZE": 1,
+}
+
+
+def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
+    """Build the settings from a TASK_QUEUE dict; raise ConfigurationError naming a bad key."""
+    known = {f.name: f for f in fields(TaskQueueSettings)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigurationError(f"TASK_QUEUE has unknown keys: {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        default = getattr(TaskQueueSettings, name, None)
+        if name == "TASK_MODULES":
+            if isinstance(value, str) or not all(isinstance(m, str) for m in value):
+                raise ConfigurationError("TASK_QUEUE['TASK_MODULES'] must be a list of modules")
+            values[name] = tuple(value)
+            continue
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be True or False")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a number")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a whole number")
+            if value < _NUMERIC_MINIMUMS.get(name, 0):
+                raise ConfigurationError(
+                    f"TASK_QUEUE[{name!r}] must be at least {_NUMERIC_MINIMUMS.get(name, 0)}"
+                )
+        elif isinstance(default, str) and (not isinstance(value, str) or not value):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a non-empty string")
+        values[name] = value
+    parsed = TaskQueueSettings(**values)
+    if parsed.HEARTBEAT_INTERVAL_S * 2 > parsed.LEASE_S:
+        raise ConfigurationError(
+            "TASK_QUEUE['HEARTBEAT_INTERVAL_S'] must be at most half of LEASE_S, "
+            "or a busy worker would lose its lease between two heartbeats"
+        )
+    if any(ch in parsed.KEY_PREFIX for ch in "{} "):
+        raise ConfigurationError("TASK_QUEUE['KEY_PREFIX'] may not contain braces or spaces")
+    return parsed
+
+
+@cache
+def _cached(raw_items: tuple[tuple[str, Any], ...]) -> TaskQueueSettings:
+    return parse_settings(dict(raw_items))
+
+
+def get_settings() -> TaskQueueSettings:
+    """The current TASK_QUEUE settings (re-read when a test overrides them)."""
+    raw = getattr(settings, "TASK_QUEUE", {}) or {}
+    try:
+        return _cached(tuple(sorted((k, _freeze(v)) for k, v in raw.items())))
+    except TypeError:
+        return parse_settings(dict(raw))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value

@@ -1,0 +1,38 @@
+"""`list_tasks`: print every registered task function with its signature and defaults."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from django_task_queue.conf import get_settings
+from django_task_queue.priorities import priority_name
+from django_task_queue.services.validation import check_priority
+from django_task_queue.task_registry import task_registry
+
+
+class Command(BaseCommand):
+    help = "Display all registered task functions with their signatures and defaults."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        conf = get_settings()
+        tasks = task_registry.list_tasks()
+        if not tasks:
+            self.stdout.write("No task functions are registered.")
+            return
+        self.stdout.write(f"{len(tasks)} registered task function(s):\n")
+        for task in tasks:
+            opts = task.options
+            priority = check_priority(opts.priority if opts.priority is not None else 0)
+            self.stdout.write(self.style.SUCCESS(f"{task.name}{task.signature}"))
+            self.stdout.write(f"    {task.func.__module__}.{task.func.__qualname__}")
+            if task.doc:
+                self.stdout.write(f"    {task.doc.splitlines()[0]}")
+            self.stdout.write(
+                "    defaults: "
+                f"queue={opts.queue_name or conf.DEFAULT_QUEUE} "
+                f"priority={priority_name(priority)} "
+                f"max_retries={opts.max_retries if opts.max_retries is not None else conf.DEFAULT_MAX_RETRIES} "
+                f"retry_delay={opts.retry_delay if opts.retry_delay is not None else conf.DEFAULT_RETRY_DELAY_S:g}s "
+                f"backoff={'yes' if opts.retry_backoff else 'no'} "
+                f"timeout={opts.timeout if opts.timeout is not None else conf.DEFAULT_TIMEOUT_S:g}s"
+            )

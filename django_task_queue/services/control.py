@@ -1,0 +1,43 @@
+"""What users do to tasks after enqueueing them: cancel a waiting one, retry a finished one."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from django_task_queue import store
+from django_task_queue.broker.client import get_broker
+from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransitionError
+from django_task_queue.models import Task
+from django_task_queue.services.producer import push_after_commit, push_entry
+
+logger = logging.getLogger(__name__)
+
+
+def cancel(task_id: uuid.UUID | str) -> Task:
+    """Cancel a pending, scheduled or retrying task: it will never run."""
+    row = store.fetch_one("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
+    task = Task.objects.get(pk=task_id)
+    if row is None:
+        raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
+    try:
+        # Only tidiness: a worker that still pops the id finds it cancelled and skips it.
+        get_broker().remove(row[0], [str(task_id)])
+    except BrokerUnavailableError as exc:
+        logger.warning("Redis is unreachable; a cancelled task's entry stays until popped: %s", exc)
+    return task
+
+
+def retry(task_id: uuid.UUID | str) -> Task:
+    """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue."""
+    row = store.fetch_one("retry_task", {"task_id": str(task_id), "now": timezone.now()})
+    task = Task.objects.get(pk=task_id)
+    if row is None:
+        raise InvalidTransitionError(f"A {task.status} task cannot be retried.")
+    priority, seq, queue_name = row
+    entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
+    transaction.on_commit(lambda: push_after_commit(entries))
+    return task

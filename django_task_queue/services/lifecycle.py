@@ -1,0 +1,218 @@
+"""A worker's side of the state machine: claim, complete, fail, release and keep leases alive.
+
+Each verb is one conditional statement in PostgreSQL, then the matching Redis change, and the
+Redis change happens only if PostgreSQL accepted the transition (the fence).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from django_task_queue import store
+from django_task_queue.backoff import retry_delay_s
+from django_task_queue.broker.client import Broker, Claim
+from django_task_queue.conf import get_settings
+from django_task_queue.services.producer import push_entry
+from django_task_queue.states import AttemptOutcome, TaskStatus
+from django_task_queue.timeutil import to_ms
+
+logger = logging.getLogger(__name__)
+
+# A task popped from Redis a little before PostgreSQL's due time (clock skew between hosts)
+# still runs rather than bouncing between the two stores.
+_DUE_TOLERANCE = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class ClaimedTask:
+    """A task this worker holds a lease on, for one attempt."""
+
+    claim: Claim
+    id: uuid.UUID
+    task_name: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    attempt: int
+    timeout_s: float
+    retry_count: int
+    max_retries: int
+    retry_delay_s: float
+    retry_backoff: bool
+    priority: int
+    seq: int
+    queue_name: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong in an attempt."""
+
+    outcome: AttemptOutcome
+    error_type: str
+    error_message: str
+    traceback: str
+
+
+def claim_next(broker: Broker, queue_names: Sequence[str], worker_id: str) -> ClaimedTask | None | bool:
+    """Claim the next task: the task, None when Redis has nothing ready, False for a stale entry."""
+    now = timezone.now()
+    conf = get_settings()
+    lease_ms = int(conf.LEASE_S * 1000)
+    claim = broker.claim(queue_names, uuid.uuid4().hex, to_ms(now), lease_ms)
+    if claim is None:
+        return None
+    row = store.fetch_one(
+        "claim_task",
+        {
+            "task_id": claim.task_id,
+            "worker_id": worker_id,
+            "now": now,
+            "lease_expires_at": now + timedelta(milliseconds=lease_ms),
+            "due_by": now + _DUE_TOLERANCE,
+        },
+    )
+    if row is None:
+        _settle_unclaimable(broker, claim)
+        return False
+    (task_id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
+     retry_backoff, priority, seq, queue_name) = row
+    return ClaimedTask(
+        claim=claim,
+        id=task_id,
+        task_name=task_name,
+        args=_json(args),
+        kwargs=_json(kwargs),
+        attempt=attempt,
+        timeout_s=timeout,
+        retry_count=retry_count,
+        max_retries=max_retries,
+        retry_delay_s=retry_delay,
+        retry_backoff=retry_backoff,
+        priority=priority,
+        seq=seq,
+        queue_name=queue_name,
+    )
+
+
+def _json(value: Any) -> Any:
+    # psycopg returns jsonb decoded; a text column (older rows, other drivers) is decoded here.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _settle_unclaimable(broker: Broker, claim: Claim) -> None:
+    """Redis handed out a task PostgreSQL won't start: finished, cancelled, or not yet due."""
+    waiting = store.fetch_one("waiting_entry", {"task_id": claim.task_id})
+    if waiting is None:
+        broker.ack(claim)
+        return
+    priority, seq, queue_name, due_at = waiting
+    entry = push_entry(uuid.UUID(claim.task_id), priority, seq, due_at)
+    broker.push(queue_name, [entry], to_ms(timezone.now()))
+
+
+def complete(broker: Broker, task: ClaimedTask, result_json: str, duration_ms: float) -> bool:
+    """Record success; False when a newer attempt owns the task (this outcome is dropped)."""
+    applied = store.fetch_one(
+        "complete_task",
+        {
+            "task_id": task.id,
+            "attempt": task.attempt,
+            "result": result_json,
+            "now": timezone.now(),
+            "duration_ms": duration_ms,
+        },
+    )
+    broker.ack(task.claim)
+    return applied is not None
+
+
+def fail(broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float) -> TaskStatus | None:
+    """Record a failed attempt and schedule a retry if any is left; None when fenced out."""
+    conf = get_settings()
+    now = timezone.now()
+    will_retry = task.retry_count < task.max_retries
+    next_retry_at: datetime | None = None
+    if will_retry:
+        delay = retry_delay_s(
+            base_delay_s=task.retry_delay_s,
+            retry_number=task.retry_count + 1,
+            backoff=task.retry_backoff,
+            max_delay_s=conf.MAX_RETRY_DELAY_S,
+        )
+        next_retry_at = now + timedelta(seconds=delay)
+    status = TaskStatus.RETRY if will_retry else TaskStatus.FAILED
+    applied = store.fetch_one(
+        "fail_task",
+        {
+            "task_id": task.id,
+            "attempt": task.attempt,
+            "status": status.value,
+            "retry_count": task.retry_count + 1 if will_retry else task.retry_count,
+            "next_retry_at": next_retry_at,
+            "completed_at": None if will_retry else now,
+            "error_type": failure.error_type[:200],
+            "error_message": failure.error_message,
+            "traceback": failure.traceback,
+            "outcome": failure.outcome.value,
+            "now": now,
+            "duration_ms": duration_ms,
+        },
+    )
+    if applied is None:
+        broker.ack(task.claim)
+        return None
+    if will_retry:
+        # The push replaces this attempt's lease with a delayed entry in one script.
+        entry = push_entry(task.id, task.priority, task.seq, next_retry_at)
+        broker.push(task.queue_name, [entry], to_ms(now))
+    else:
+        broker.ack(task.claim)
+    return status
+
+
+def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) -> bool:
+    """Give an unfinished task back to its queue at once, without spending a retry."""
+    now = timezone.now()
+    applied = store.fetch_one(
+        "release_task",
+        {
+            "task_id": task.id,
+            "attempt": task.attempt,
+            "now": now,
+            "reason": reason,
+            "duration_ms": duration_ms,
+        },
+    )
+    if applied is None:
+        broker.ack(task.claim)
+        return False
+    broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
+    return True
+
+
+def extend_leases(broker: Broker, tasks: Sequence[ClaimedTask]) -> set[uuid.UUID]:
+    """Renew the leases of running tasks; returns the ids whose lease this worker still holds."""
+    if not tasks:
+        return set()
+    conf = get_settings()
+    now = timezone.now()
+    deadline = now + timedelta(seconds=conf.LEASE_S)
+    rows = store.fetch_all(
+        "extend_leases",
+        {
+            "lease_expires_at": deadline,
+            "ids": [task.id for task in tasks],
+            "attempts": [task.attempt for task in tasks],
+        },
+    )
+    held = {row[0] for row in rows}
+    broker.extend([task.claim for task in tasks if task.id in held], to_ms(deadline))
+    return held

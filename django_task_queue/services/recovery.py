@@ -1,0 +1,106 @@
+"""Maintenance: promote due tasks, reap expired leases, reconcile Redis with PostgreSQL.
+
+Each is safe to run from every worker at once: PostgreSQL rows are taken with SKIP LOCKED or
+under an advisory lock, and every Redis change is an idempotent script.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from django_task_queue import store
+from django_task_queue.broker.client import Broker, PushEntry
+from django_task_queue.conf import get_settings
+from django_task_queue.services.producer import push_entry
+from django_task_queue.timeutil import to_ms
+
+logger = logging.getLogger(__name__)
+
+_RECONCILE_LOCK_ID = 0x64747172  # "dtqr": one reconciler at a time across all hosts
+_BATCH = 1000
+
+
+def promote_due(broker: Broker) -> int:
+    """Move every queue's delayed tasks whose time has come into its ready set."""
+    now_ms = to_ms(timezone.now())
+    return sum(broker.promote(queue_name, now_ms) for queue_name in broker.queue_names())
+
+
+def reap_expired_leases(broker: Broker, *, limit: int = _BATCH) -> int:
+    """Make tasks whose worker stopped heartbeating waiting again (or failed, if lost too often)."""
+    conf = get_settings()
+    now = timezone.now()
+    rows = store.fetch_all(
+        "reap_expired", {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
+    )
+    entries: dict[str, list[PushEntry]] = {}
+    for task_id, status, priority, seq, queue_name, attempt in rows:
+        logger.warning(
+            "task recovered: task_id=%s attempt=%s queue=%s status=%s (lease expired)",
+            task_id, attempt, queue_name, status,
+        )
+        if status == "pending":
+            entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
+    for queue_name, queue_entries in entries.items():
+        broker.push(queue_name, queue_entries, to_ms(now))
+    if rows:
+        # Redis leases of reaped tasks are dropped by the push; those of failed ones linger.
+        for queue_name in {row[4] for row in rows}:
+            broker.sweep_leases(queue_name, to_ms(now))
+    return len(rows)
+
+
+def sweep_stale_leases(broker: Broker) -> int:
+    """Drop Redis leases far past their deadline: PostgreSQL's reaper has settled those tasks."""
+    conf = get_settings()
+    before_ms = to_ms(timezone.now()) - int(conf.LEASE_S * 4000)
+    return sum(broker.sweep_leases(name, before_ms) for name in broker.queue_names())
+
+
+@contextmanager
+def _reconcile_lock() -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_RECONCILE_LOCK_ID])
+        row = cursor.fetchone()
+        acquired = bool(row and row[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_RECONCILE_LOCK_ID])
+
+
+def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:
+    """Re-push every waiting task Redis lacks; None when another process is reconciling."""
+    conf = get_settings()
+    grace = conf.RECONCILE_GRACE_S if grace_s is None else grace_s
+    with _reconcile_lock() as acquired:
+        if not acquired:
+            return None
+        changed_before = timezone.now() - timedelta(seconds=grace)
+        after_seq = -1
+        pushed = 0
+        while True:
+            rows = store.fetch_all(
+                "waiting_batch",
+                {"after_seq": after_seq, "changed_before": changed_before, "limit": _BATCH},
+            )
+            if not rows:
+                break
+            after_seq = rows[-1][2]
+            entries: dict[str, list[PushEntry]] = {}
+            for task_id, priority, seq, queue_name, due_at in rows:
+                entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
+            now_ms = to_ms(timezone.now())
+            for queue_name, queue_entries in entries.items():
+                pushed += broker.reconcile(queue_name, queue_entries, now_ms)
+        if pushed:
+            logger.warning("reconciler re-pushed %d task(s) that Redis had lost", pushed)
+        return pushed

@@ -1,0 +1,122 @@
+"""Checks a task's options and arguments before anything is written; errors name the field."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from django_task_queue.exceptions import TaskValidationError
+from django_task_queue.priorities import PRIORITY_BY_NAME, PRIORITY_MAX, PRIORITY_MIN
+from django_task_queue.task_registry import TaskFunction
+
+QUEUE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
+MAX_RETRIES_LIMIT = 100
+MAX_DELAY_S = 86_400.0
+MAX_TIMEOUT_S = 86_400.0
+
+
+def json_roundtrip(field: str, value: Any) -> str:
+    """The JSON text of `value`; raises unless decoding it gives the same value back."""
+    normalized = _lists_for_tuples(value)
+    try:
+        text = json.dumps(normalized, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise TaskValidationError(field, f"must be JSON-serializable: {exc}") from exc
+    if json.loads(text) != normalized:
+        raise TaskValidationError(field, "does not survive a JSON round trip (non-string keys?)")
+    if "\\u0000" in text:
+        raise TaskValidationError(field, "may not contain NUL characters (PostgreSQL rejects them)")
+    return text
+
+
+def _lists_for_tuples(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_lists_for_tuples(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _lists_for_tuples(item) for key, item in value.items()}
+    return value
+
+
+def check_args(args: Any) -> list[Any]:
+    if isinstance(args, (str, bytes, Mapping)) or not isinstance(args, Sequence):
+        raise TaskValidationError("args", "must be a list")
+    return list(args)
+
+
+def check_kwargs(kwargs: Any) -> dict[str, Any]:
+    if kwargs is None:
+        return {}
+    if not isinstance(kwargs, Mapping):
+        raise TaskValidationError("kwargs", "must be an object")
+    if not all(isinstance(key, str) for key in kwargs):
+        raise TaskValidationError("kwargs", "keys must be strings")
+    return dict(kwargs)
+
+
+def check_binding(task: TaskFunction, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """The arguments must bind to the function's signature, as a call would."""
+    try:
+        task.signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        field = "kwargs" if kwargs and "keyword" in str(exc) else "args"
+        raise TaskValidationError(field, f"do not match {task.name}{task.signature}: {exc}") from exc
+
+
+def check_priority(priority: Any) -> int:
+    if isinstance(priority, str):
+        try:
+            return PRIORITY_BY_NAME[priority.lower()]
+        except KeyError:
+            names = ", ".join(PRIORITY_BY_NAME)
+            raise TaskValidationError("priority", f"must be one of {names}") from None
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise TaskValidationError("priority", "must be a priority name or an integer")
+    if not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise TaskValidationError("priority", f"must be between {PRIORITY_MIN} and {PRIORITY_MAX}")
+    return priority
+
+
+def check_max_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TaskValidationError("max_retries", "must be a whole number")
+    if not 0 <= value <= MAX_RETRIES_LIMIT:
+        raise TaskValidationError("max_retries", f"must be between 0 and {MAX_RETRIES_LIMIT}")
+    return value
+
+
+def check_seconds(field: str, value: Any, *, minimum: float, maximum: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TaskValidationError(field, "must be a number of seconds")
+    if not minimum <= value <= maximum:
+        raise TaskValidationError(field, f"must be between {minimum:g} and {maximum:g} seconds")
+    return float(value)
+
+
+def check_queue_name(value: Any) -> str:
+    if not isinstance(value, str) or not QUEUE_NAME_PATTERN.match(value):
+        raise TaskValidationError(
+            "queue_name", "must be 1 to 100 letters, digits, '_', '-', '.' or ':'"
+        )
+    return value
+
+
+def check_schedule(
+    run_after: datetime | None, countdown: float | None, now: datetime
+) -> datetime | None:
+    if run_after is not None and countdown is not None:
+        raise TaskValidationError("run_after", "give run_after or countdown, not both")
+    if countdown is not None:
+        return now + timedelta(seconds=check_seconds("countdown", countdown, minimum=0, maximum=365 * MAX_DELAY_S))
+    if run_after is None:
+        return None
+    if not isinstance(run_after, datetime):
+        raise TaskValidationError("run_after", "must be a datetime")
+    if timezone.is_naive(run_after):
+        raise TaskValidationError("run_after", "must be timezone-aware")
+    return run_after

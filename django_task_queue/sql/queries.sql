@@ -1,0 +1,146 @@
+-- Every SQL statement of the hot path, looked up by name (see store.py).
+-- Status changes are conditional UPDATEs: `status = ...` guards the transition and
+-- `attempt = ...` fences out a worker whose lease was taken over.
+
+-- name: insert_tasks --
+INSERT INTO django_task_queue_task (
+    id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
+    retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after
+)
+SELECT t.id, t.task_name, t.args::jsonb, t.kwargs::jsonb, t.priority, t.queue_name, 'pending', 0,
+       t.max_retries, t.retry_delay, t.retry_backoff, t.timeout, 0, %(now)s, %(now)s, t.run_after
+FROM unnest(
+    %(ids)s::uuid[], %(task_names)s::text[], %(args)s::text[], %(kwargs)s::text[],
+    %(priorities)s::smallint[], %(queue_names)s::text[], %(max_retries)s::int[],
+    %(retry_delays)s::float8[], %(retry_backoffs)s::bool[], %(timeouts)s::float8[],
+    %(run_afters)s::timestamptz[]
+) WITH ORDINALITY AS t(
+    id, task_name, args, kwargs, priority, queue_name, max_retries, retry_delay, retry_backoff,
+    timeout, run_after, ord
+)
+ORDER BY t.ord
+RETURNING id, seq;
+
+-- name: claim_task --
+WITH claimed AS (
+    UPDATE django_task_queue_task
+    SET status = 'processing', attempt = attempt + 1, worker_id = %(worker_id)s,
+        started_at = %(now)s, updated_at = %(now)s, lease_expires_at = %(lease_expires_at)s,
+        next_retry_at = NULL
+    WHERE id = %(task_id)s
+      AND status IN ('pending', 'retry')
+      AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
+    RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
+              retry_delay, retry_backoff, priority, seq, queue_name
+), recorded AS (
+    INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
+    SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
+)
+SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
+       retry_backoff, priority, seq, queue_name
+FROM claimed;
+
+-- name: waiting_entry --
+SELECT priority, seq, queue_name, COALESCE(next_retry_at, run_after)
+FROM django_task_queue_task
+WHERE id = %(task_id)s AND status IN ('pending', 'retry');
+
+-- name: complete_task --
+WITH done AS (
+    UPDATE django_task_queue_task
+    SET status = 'success', result = %(result)s::jsonb, completed_at = %(now)s,
+        updated_at = %(now)s, lease_expires_at = NULL, error_message = NULL, traceback = NULL
+    WHERE id = %(task_id)s AND attempt = %(attempt)s AND status = 'processing'
+    RETURNING id
+)
+UPDATE django_task_queue_attempt
+SET outcome = 'success', finished_at = %(now)s, duration_ms = %(duration_ms)s
+WHERE task_id IN (SELECT id FROM done) AND number = %(attempt)s
+RETURNING task_id;
+
+-- name: fail_task --
+WITH failed AS (
+    UPDATE django_task_queue_task
+    SET status = %(status)s, retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
+        error_message = %(error_message)s, traceback = %(traceback)s,
+        completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL
+    WHERE id = %(task_id)s AND attempt = %(attempt)s AND status = 'processing'
+    RETURNING id
+)
+UPDATE django_task_queue_attempt
+SET outcome = %(outcome)s, finished_at = %(now)s, duration_ms = %(duration_ms)s,
+    error_type = %(error_type)s, error_message = %(error_message)s, traceback = %(traceback)s
+WHERE task_id IN (SELECT id FROM failed) AND number = %(attempt)s
+RETURNING task_id;
+
+-- name: release_task --
+WITH released AS (
+    UPDATE django_task_queue_task
+    SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL
+    WHERE id = %(task_id)s AND attempt = %(attempt)s AND status = 'processing'
+    RETURNING id
+)
+UPDATE django_task_queue_attempt
+SET outcome = 'interrupted', finished_at = %(now)s, duration_ms = %(duration_ms)s,
+    error_message = %(reason)s
+WHERE task_id IN (SELECT id FROM released) AND number = %(attempt)s
+RETURNING task_id;
+
+-- name: extend_leases --
+UPDATE django_task_queue_task AS t
+SET lease_expires_at = %(lease_expires_at)s
+FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
+WHERE t.id = held.id AND t.attempt = held.attempt AND t.status = 'processing'
+RETURNING t.id;
+
+-- name: reap_expired --
+-- Tasks whose worker stopped renewing its lease: record the attempt as lost, then make the task
+-- waiting again, or failed once it has been lost too often (a poison pill that kills workers).
+WITH expired AS (
+    SELECT t.id, t.attempt,
+           (SELECT count(*) FROM django_task_queue_attempt a
+            WHERE a.task_id = t.id AND a.outcome = 'lost') + 1 AS lost_count
+    FROM django_task_queue_task t
+    WHERE t.status = 'processing' AND t.lease_expires_at < %(now)s
+    ORDER BY t.lease_expires_at
+    LIMIT %(limit)s
+    FOR UPDATE OF t SKIP LOCKED
+), lost AS (
+    UPDATE django_task_queue_attempt a
+    SET outcome = 'lost', finished_at = %(now)s,
+        error_message = 'The worker stopped renewing its lease (killed or hung).'
+    FROM expired e
+    WHERE a.task_id = e.id AND a.number = e.attempt AND a.outcome = 'running'
+)
+UPDATE django_task_queue_task t
+SET status = CASE WHEN e.lost_count >= %(max_lost)s THEN 'failed' ELSE 'pending' END,
+    completed_at = CASE WHEN e.lost_count >= %(max_lost)s THEN %(now)s ELSE NULL END,
+    error_message = CASE WHEN e.lost_count >= %(max_lost)s
+        THEN 'Lost ' || e.lost_count || ' times: its worker died each time it ran it.'
+        ELSE t.error_message END,
+    lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
+FROM expired e
+WHERE t.id = e.id
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt;
+
+-- name: cancel_task --
+UPDATE django_task_queue_task
+SET status = 'cancelled', completed_at = %(now)s, updated_at = %(now)s, next_retry_at = NULL
+WHERE id = %(task_id)s AND status IN ('pending', 'retry')
+RETURNING queue_name;
+
+-- name: retry_task --
+UPDATE django_task_queue_task
+SET status = 'pending', retry_count = 0, result = NULL, error_message = NULL, traceback = NULL,
+    completed_at = NULL, next_retry_at = NULL, run_after = NULL, updated_at = %(now)s,
+    seq = nextval('django_task_queue_task_seq')
+WHERE id = %(task_id)s AND status IN ('failed', 'cancelled')
+RETURNING priority, seq, queue_name;
+
+-- name: waiting_batch --
+-- The reconciler's scan: waiting tasks in enqueue order, resumable after a given seq.
+SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after)
+FROM django_task_queue_task
+WHERE status IN ('pending', 'retry') AND seq > %(after_seq)s AND updated_at < %(changed_before)s
+ORDER BY seq
+LIMIT %(limit)s;

@@ -1,0 +1,57 @@
+"""PostgreSQL access of the hot path: named queries from sql/queries.sql over Django's connection."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+
+from django_task_queue.exceptions import StoreUnavailableError
+
+_QUERIES_FILE = Path(__file__).parent / "sql" / "queries.sql"
+_HEADER = re.compile(r"^-- name: (\w+) --$", re.MULTILINE)
+
+
+@cache
+def queries() -> dict[str, str]:
+    """Every named query of queries.sql, by name."""
+    text = _QUERIES_FILE.read_text()
+    parts = _HEADER.split(text)
+    # parts = [preamble, name1, body1, name2, body2, ...]
+    return {
+        name: body.strip().rstrip(";")
+        for name, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreUnavailableError(f"PostgreSQL is unreachable: {exc}") from exc
+
+
+def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Run the named query and return every row."""
+    with _translated(), connection.cursor() as cursor:
+        cursor.execute(queries()[name], params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    rows = fetch_all(name, params)
+    return rows[0] if rows else None
+
+
+def ensure_usable_connection() -> None:
+    """Drop a connection that broke (PostgreSQL restarted) so the next query reconnects."""
+    try:
+        connection.close_if_unusable_or_obsolete()
+    except DatabaseError:
+        connection.close()

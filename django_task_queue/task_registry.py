@@ -1,0 +1,141 @@
+"""The task registry: names → task functions with their per-function defaults."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.utils.module_loading import autodiscover_modules
+
+from django_task_queue.exceptions import RegistryError, UnknownTaskError
+
+logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """Per-function defaults; None means "use the TASK_QUEUE setting"."""
+
+    priority: int | str | None = None
+    max_retries: int | None = None
+    retry_delay: float | None = None
+    retry_backoff: bool = False
+    timeout: float | None = None
+    queue_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskFunction:
+    """A registered callable and its defaults."""
+
+    name: str
+    func: Callable[..., Any]
+    options: TaskOptions
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return inspect.signature(self.func)
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.func) or ""
+
+
+class TaskRegistry:
+    """Maps task names to task functions; one process-wide instance, `task_registry`."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, TaskFunction] = {}
+
+    def register(
+        self,
+        name: str | None = None,
+        *,
+        priority: int | str | None = None,
+        max_retries: int | None = None,
+        retry_delay: float | None = None,
+        retry_backoff: bool = False,
+        timeout: float | None = None,
+        queue_name: str | None = None,
+    ) -> Callable[[F], F]:
+        """Decorator registering a function under `name` (default: the function's name)."""
+        options = TaskOptions(
+            priority=priority,
+            max_retries=max_retries,
+            retry_delay=retry_delay,
+            retry_backoff=retry_backoff,
+            timeout=timeout,
+            queue_name=queue_name,
+        )
+
+        def decorator(func: F) -> F:
+            self.add(name or func.__name__, func, options)
+            return func
+
+        return decorator
+
+    def add(self, name: str, func: Callable[..., Any], options: TaskOptions | None = None) -> None:
+        """Register `func` as `name`; re-registering the same function is a no-op."""
+        if not name or not isinstance(name, str):
+            raise RegistryError("A task function needs a non-empty string name.")
+        existing = self._tasks.get(name)
+        if existing is not None and not _same_function(existing.func, func):
+            raise RegistryError(
+                f"Task name {name!r} is already registered to "
+                f"{existing.func.__module__}.{existing.func.__qualname__}."
+            )
+        self._tasks[name] = TaskFunction(name=name, func=func, options=options or TaskOptions())
+
+    def unregister(self, name: str) -> None:
+        self._tasks.pop(name, None)
+
+    def get_task(self, name: str) -> TaskFunction:
+        try:
+            return self._tasks[name]
+        except KeyError:
+            raise UnknownTaskError(name) from None
+
+    def name_of(self, func: Callable[..., Any]) -> str:
+        """The registered name of a function object."""
+        for task in self._tasks.values():
+            if _same_function(task.func, func):
+                return task.name
+        raise RegistryError(f"{func!r} is not a registered task function.")
+
+    def list_tasks(self) -> list[TaskFunction]:
+        return sorted(self._tasks.values(), key=lambda task: task.name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tasks
+
+    def __iter__(self) -> Iterator[TaskFunction]:
+        return iter(self.list_tasks())
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+
+def _same_function(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
+    # A module imported twice (say as a script and as a module) yields distinct but equal objects.
+    return a is b or (
+        getattr(a, "__module__", None) == getattr(b, "__module__", None)
+        and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
+    )
+
+
+task_registry = TaskRegistry()
+
+
+def autodiscover() -> None:
+    """Import every installed app's `tasks` module and the modules named in TASK_MODULES."""
+    from django_task_queue.conf import get_settings
+
+    autodiscover_modules("tasks")
+    for module in get_settings().TASK_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,1 @@
+"""Workers: the claim loop, the executor, the supervisor of worker processes, and maintenance."""

@@ -1,0 +1,95 @@
+"""Runs one attempt of a task function and turns whatever happens into an outcome value.
+
+The pipeline: resolve the function, run it under the soft timeout, normalise the result to
+JSON. Only this module catches exceptions raised by task code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
+from django_task_queue.services.lifecycle import ClaimedTask, Failure
+from django_task_queue.services.validation import json_roundtrip
+from django_task_queue.states import AttemptOutcome
+from django_task_queue.task_registry import task_registry
+
+
+class TaskTimeout(BaseException):  # noqa: N818  (named for what it signals, like KeyboardInterrupt)
+    """Raised inside task code when its timeout passes; a BaseException so `except Exception`
+    in task code cannot swallow it by accident."""
+
+
+class WorkerInterrupt(BaseException):  # noqa: N818
+    """Raised inside task code when the worker is told to stop at once (a second signal)."""
+
+
+@dataclass(frozen=True)
+class Success:
+    result_json: str
+
+
+Outcome = Success | Failure
+
+
+def execute(task: ClaimedTask) -> Outcome:
+    """Run one attempt; WorkerInterrupt is the only exception that leaves this function."""
+    try:
+        func = task_registry.get_task(task.task_name).func
+    except UnknownTaskError as exc:
+        return Failure(AttemptOutcome.ERROR, "UnknownTaskError", str(exc), "")
+    try:
+        with _soft_timeout(task.timeout_s):
+            result = _call(func, task.args, task.kwargs)
+    except TaskTimeout:
+        return Failure(
+            AttemptOutcome.TIMEOUT,
+            "TimeoutError",
+            f"Task exceeded its timeout of {task.timeout_s:g} s",
+            traceback.format_exc(),
+        )
+    except WorkerInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001  (any error of task code becomes a failed attempt)
+        return Failure(
+            AttemptOutcome.ERROR, type(exc).__name__, str(exc) or repr(exc), traceback.format_exc()
+        )
+    try:
+        return Success(json_roundtrip("result", result))
+    except TaskValidationError as exc:
+        return Failure(
+            AttemptOutcome.ERROR,
+            "ResultNotJSONError",
+            f"The task returned a value that cannot be stored as JSON ({type(result).__name__}): "
+            f"{exc.message}",
+            "",
+        )
+
+
+def _call(func: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    if inspect.iscoroutinefunction(func):
+        return asyncio.run(func(*args, **kwargs))
+    return func(*args, **kwargs)
+
+
+def _raise_timeout(signum: int, frame: Any) -> None:
+    raise TaskTimeout
+
+
+@contextmanager
+def _soft_timeout(timeout_s: float) -> Iterator[None]:
+    """SIGALRM interrupts the task in the main thread; the heartbeat enforces a hard limit."""
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

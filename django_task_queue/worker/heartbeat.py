@@ -1,0 +1,83 @@
+"""A worker's heartbeat thread: renews the running task's lease, updates the worker registry,
+and enforces the hard timeout when task code ignores the soft one."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from django.db import connection
+
+from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.services.lifecycle import Failure, extend_leases, fail
+from django_task_queue.states import AttemptOutcome
+
+if TYPE_CHECKING:
+    from django_task_queue.worker.loop import Worker
+
+logger = logging.getLogger(__name__)
+
+EXIT_HARD_TIMEOUT = 70
+
+
+class Heartbeat(threading.Thread):
+    def __init__(self, worker: Worker) -> None:
+        super().__init__(name="dtq-heartbeat", daemon=True)
+        self.worker = worker
+        self.stopped = threading.Event()
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        conf = get_settings()
+        try:
+            while not self.stopped.is_set():
+                self.beat()
+                self.wake.wait(conf.HEARTBEAT_INTERVAL_S)
+                self.wake.clear()
+        finally:
+            connection.close()
+
+    def beat(self) -> None:
+        conf = get_settings()
+        worker = self.worker
+        running = worker.current
+        try:
+            broker = get_broker()
+            if running is not None:
+                held = extend_leases(broker, [running.task])
+                if running.task.id not in held and worker.current is running:
+                    logger.warning(
+                        "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
+                        running.task.id, running.task.attempt, worker.worker_id,
+                    )
+                overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
+                if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
+                    self._hard_timeout(running.task.timeout_s)
+            broker.record_worker(worker.record(), ttl_s=conf.WORKER_TTL_S)
+        except (BrokerUnavailableError, StoreUnavailableError) as exc:
+            logger.warning("heartbeat failed, will retry: %s", exc)
+
+    def _hard_timeout(self, timeout_s: float) -> None:
+        """Task code ignored the soft timeout (blocked in C, or swallowed it): record and exit."""
+        running = self.worker.current
+        if running is None:
+            return
+        failure = Failure(
+            AttemptOutcome.TIMEOUT,
+            "TimeoutError",
+            f"Task exceeded its timeout of {timeout_s:g} s and did not stop; its worker was replaced",
+            "",
+        )
+        duration_ms = (time.monotonic() - running.started_monotonic) * 1000
+        fail(get_broker(), running.task, failure, duration_ms)
+        logger.error(
+            "hard timeout: task_id=%s attempt=%s worker=%s; exiting so the supervisor replaces it",
+            running.task.id, running.task.attempt, self.worker.worker_id,
+        )
+        # The main thread is stuck in task code, so the process is the only thing left to stop.
+        os._exit(EXIT_HARD_TIMEOUT)

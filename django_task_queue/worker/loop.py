@@ -1,0 +1,167 @@
+"""One worker process: claim a task, run it, record the outcome, repeat; block when idle."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from types import FrameType
+
+from django.utils import timezone
+
+from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.services.lifecycle import ClaimedTask, Failure, claim_next, complete, fail, release
+from django_task_queue.store import ensure_usable_connection
+from django_task_queue.timeutil import to_ms
+from django_task_queue.worker.executor import Success, WorkerInterrupt, execute
+from django_task_queue.worker.heartbeat import Heartbeat
+from django_task_queue.worker.options import WorkerOptions
+
+logger = logging.getLogger("django_task_queue.worker")
+
+_MAX_BACKOFF_S = 10.0
+
+
+@dataclass(frozen=True)
+class Running:
+    task: ClaimedTask
+    started_monotonic: float
+
+
+class Worker:
+    """Runs tasks of its queues one at a time until told to stop."""
+
+    def __init__(self, options: WorkerOptions, worker_id: str) -> None:
+        self.options = options
+        self.worker_id = worker_id
+        self.current: Running | None = None
+        self.tasks_done = 0
+        self.started_at_ms = to_ms(timezone.now())
+        self.stopping = False
+        self._in_task = False
+        self._outage_logged = False
+        self._backoff = threading.Event()
+
+    # -- signals ---------------------------------------------------------------------------
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            self._backoff.set()
+            logger.info("worker %s stopping after its current task", self.worker_id)
+            return
+        if self._in_task:
+            # A second signal: give the task back to the queue now instead of after its lease.
+            raise WorkerInterrupt
+
+    def record(self) -> WorkerRecord:
+        running = self.current
+        return WorkerRecord(
+            worker_id=self.worker_id,
+            hostname=socket.gethostname(),
+            pid=os.getpid(),
+            queues=list(self.options.queues),
+            state="stopping" if self.stopping else ("busy" if running else "idle"),
+            current_task_id=str(running.task.id) if running else None,
+            started_at_ms=self.started_at_ms,
+            last_seen_ms=to_ms(timezone.now()),
+            tasks_done=self.tasks_done,
+        )
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def run(self, *, supervised: bool = False) -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        # Under a supervisor, Ctrl-C reaches the whole process group; the supervisor forwards
+        # it as SIGTERM, so taking SIGINT too would count one keypress as two signals.
+        signal.signal(signal.SIGINT, signal.SIG_IGN if supervised else self._on_signal)
+        heartbeat = Heartbeat(self)
+        heartbeat.start()
+        logger.info("worker %s started on queues %s", self.worker_id, ",".join(self.options.queues))
+        try:
+            self._loop()
+        finally:
+            heartbeat.stopped.set()
+            heartbeat.wake.set()
+            heartbeat.join(timeout=5)
+            try:
+                get_broker().remove_worker(self.worker_id)
+            except BrokerUnavailableError:
+                pass
+        logger.info("worker %s stopped after %d task(s)", self.worker_id, self.tasks_done)
+        return 0
+
+    def _loop(self) -> None:
+        failures = 0
+        while not self.stopping:
+            if self.options.max_tasks is not None and self.tasks_done >= self.options.max_tasks:
+                return
+            try:
+                claimed = claim_next(get_broker(), self.options.queues, self.worker_id)
+                if claimed is None:
+                    if self.options.burst:
+                        return
+                    get_broker().wait_for_work(self.options.queues, self._wait_s())
+                elif claimed is not False:
+                    self._run_task(claimed)
+                if self._outage_logged:
+                    logger.info("worker %s: stores reachable again", self.worker_id)
+                failures, self._outage_logged = 0, False
+            except (BrokerUnavailableError, StoreUnavailableError) as exc:
+                failures += 1
+                if not self._outage_logged:
+                    logger.error("worker %s cannot reach a store, backing off: %s", self.worker_id, exc)
+                    self._outage_logged = True
+                ensure_usable_connection()
+                self._backoff.wait(min(_MAX_BACKOFF_S, 0.2 * 2 ** min(failures, 6)))
+
+    def _wait_s(self) -> float:
+        # The socket read timeout is 30 s: a longer block would look like a dead connection.
+        return min(self.options.poll_interval_s, 25.0)
+
+    def _run_task(self, task: ClaimedTask) -> None:
+        broker = get_broker()
+        log_fields = f"task_id={task.id} task_name={task.task_name} attempt={task.attempt} worker={self.worker_id} queue={task.queue_name}"
+        logger.info("task started: %s", log_fields)
+        started = time.monotonic()
+        self.current = Running(task, started)
+        try:
+            self._in_task = True
+            try:
+                outcome = execute(task)
+            finally:
+                self._in_task = False
+        except WorkerInterrupt:
+            self.current = None
+            release(broker, task, "The worker was stopped by a second signal.", _ms_since(started))
+            logger.warning("task released: %s (worker stopped at once)", log_fields)
+            self.stopping = True
+            return
+        duration_ms = _ms_since(started)
+        self.current = None
+        self.tasks_done += 1
+        if isinstance(outcome, Success):
+            if complete(broker, task, outcome.result_json, duration_ms):
+                logger.info("task succeeded: %s duration_ms=%.1f", log_fields, duration_ms)
+            else:
+                logger.warning("task outcome dropped (a newer attempt owns it): %s", log_fields)
+            return
+        self._record_failure(task, outcome, duration_ms, log_fields)
+
+    def _record_failure(self, task: ClaimedTask, failure: Failure, duration_ms: float, log_fields: str) -> None:
+        status = fail(get_broker(), task, failure, duration_ms)
+        if status is None:
+            logger.warning("task outcome dropped (a newer attempt owns it): %s", log_fields)
+        elif status == "retry":
+            logger.info("task retried: %s error=%s: %s", log_fields, failure.error_type, failure.error_message)
+        else:
+            logger.warning("task failed: %s error=%s: %s", log_fields, failure.error_type, failure.error_message)
+
+
+def _ms_since(started: float) -> float:
+    return (time.monotonic() - started) * 1000

@@ -1,0 +1,80 @@
+"""The maintenance loops, each named for its one job and run on its own interval:
+Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_task_queue.broker.client import get_broker
+from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.services import recovery
+from django_task_queue.store import ensure_usable_connection
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Loop:
+    name: str
+    interval_s: float
+    job: Callable[[], object]
+    next_run: float = 0.0
+
+
+class Maintenance:
+    """Runs each loop when it is due; `tick()` is called by the supervisor's main loop."""
+
+    def __init__(self) -> None:
+        conf = get_settings()
+        self.loops = [
+            _Loop("promoter", conf.PROMOTE_INTERVAL_S, self._promote),
+            _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
+            _Loop("reconciler", conf.RECONCILE_INTERVAL_S, self._reconcile),
+        ]
+        self._outage_logged = False
+
+    def tick(self) -> float:
+        """Run the loops that are due; returns seconds until the next one is."""
+        now = time.monotonic()
+        for loop in self.loops:
+            if now >= loop.next_run:
+                self._run(loop)
+                loop.next_run = time.monotonic() + loop.interval_s
+        return max(0.0, min(loop.next_run for loop in self.loops) - time.monotonic())
+
+    def run_all(self) -> None:
+        for loop in self.loops:
+            self._run(loop)
+
+    def _run(self, loop: _Loop) -> None:
+        try:
+            loop.job()
+            if self._outage_logged:
+                logger.info("maintenance: stores reachable again")
+                self._outage_logged = False
+        except (BrokerUnavailableError, StoreUnavailableError) as exc:
+            if not self._outage_logged:
+                logger.error("maintenance (%s) cannot reach a store, will retry: %s", loop.name, exc)
+                self._outage_logged = True
+            ensure_usable_connection()
+
+    def _promote(self) -> None:
+        broker = get_broker()
+        if broker.mark_built():
+            # The epoch marker was missing: Redis is new or lost its data. Rebuild at once.
+            logger.warning("Redis index is empty or was flushed; rebuilding it from PostgreSQL")
+            broker.forget_known_queues()
+            recovery.reconcile(broker, grace_s=0)
+        recovery.promote_due(broker)
+
+    def _reap(self) -> None:
+        recovery.reap_expired_leases(get_broker())
+
+    def _reconcile(self) -> None:
+        broker = get_broker()
+        recovery.reconcile(broker)
+        recovery.sweep_stale_leases(broker)
