@@ -1,5 +1,6 @@
 """Settings of the example project that hosts django_task_queue; configured from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -17,7 +18,7 @@ def _env_flag(name: str, *, default: bool) -> bool:
 
 DEBUG = _env_flag("DJANGO_DEBUG", default=True)
 # The fallback key only serves local development; production sets DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")  # noqa: S105
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 INSTALLED_APPS = [
@@ -121,10 +122,16 @@ SPECTACULAR_SETTINGS = {
 TASK_QUEUE = {
     "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     "KEY_PREFIX": os.environ.get("TASK_QUEUE_KEY_PREFIX", "dtq"),
-    "TASK_MODULES": ["tasks.sample_tasks"],
+    "TASK_MODULES": [
+        "tasks.sample_tasks",
+        *filter(None, os.environ.get("TASK_QUEUE_TASK_MODULES", "").split(",")),
+    ],
     # Local development leaves the API open so the seed's curl examples work as written.
     "API_OPEN": _env_flag("TASK_QUEUE_API_OPEN", default=DEBUG),
 }
+
+# Tests and benchmarks tune the queue of worker subprocesses with a JSON object of overrides.
+TASK_QUEUE.update(json.loads(os.environ.get("TASK_QUEUE_OVERRIDES", "{}")))
 
 LOGGING = {
     "version": 1,

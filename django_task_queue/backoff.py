@@ -21,6 +21,6 @@ def retry_delay_s(
     if not backoff:
         return min(base_delay_s, max_delay_s)
     # Capping the exponent keeps 2**n finite for absurd retry counts.
-    ceiling = min(base_delay_s * 2 ** min(retry_number - 1, 64), max_delay_s)
-    draw = (rand or random).random()
+    ceiling: float = min(base_delay_s * 2.0 ** min(retry_number - 1, 64), max_delay_s)
+    draw: float = (rand or random).random()
     return ceiling / 2 + draw * ceiling / 2

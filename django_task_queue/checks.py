@@ -1,5 +1,6 @@
 """Django system checks that turn a bad TASK_QUEUE setting into a clear startup error."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -11,7 +12,9 @@ from django_task_queue.exceptions import ConfigurationError
 
 @register()
 def check_task_queue_settings(
-    app_configs: list[AppConfig] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
 ) -> list[CheckMessage]:
     try:
         get_settings()

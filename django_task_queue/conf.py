@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -40,7 +40,6 @@ class TaskQueueSettings:
     API_MAX_BODY_BYTES: int = 1_048_576
     API_MAX_BULK: int = 1000
     API_MAX_PAGE_SIZE: int = 200
-    EXTRA: dict[str, Any] = field(default_factory=dict)
 
 
 _NUMERIC_MINIMUMS: dict[str, float] = {
@@ -66,33 +65,11 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
 
 def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
     """Build the settings from a TASK_QUEUE dict; raise ConfigurationError naming a bad key."""
-    known = {f.name: f for f in fields(TaskQueueSettings)}
-    unknown = sorted(set(raw) - set(known))
+    known = {f.name for f in fields(TaskQueueSettings)}
+    unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigurationError(f"TASK_QUEUE has unknown keys: {', '.join(unknown)}")
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        default = getattr(TaskQueueSettings, name, None)
-        if name == "TASK_MODULES":
-            if isinstance(value, str) or not all(isinstance(m, str) for m in value):
-                raise ConfigurationError("TASK_QUEUE['TASK_MODULES'] must be a list of modules")
-            values[name] = tuple(value)
-            continue
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be True or False")
-        elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a number")
-            if isinstance(default, int) and not isinstance(value, int):
-                raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a whole number")
-            if value < _NUMERIC_MINIMUMS.get(name, 0):
-                raise ConfigurationError(
-                    f"TASK_QUEUE[{name!r}] must be at least {_NUMERIC_MINIMUMS.get(name, 0)}"
-                )
-        elif isinstance(default, str) and (not isinstance(value, str) or not value):
-            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a non-empty string")
-        values[name] = value
+    values = {name: _checked(name, value) for name, value in raw.items()}
     parsed = TaskQueueSettings(**values)
     if parsed.HEARTBEAT_INTERVAL_S * 2 > parsed.LEASE_S:
         raise ConfigurationError(
@@ -102,6 +79,28 @@ def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
     if any(ch in parsed.KEY_PREFIX for ch in "{} "):
         raise ConfigurationError("TASK_QUEUE['KEY_PREFIX'] may not contain braces or spaces")
     return parsed
+
+
+def _checked(name: str, value: Any) -> Any:
+    default = getattr(TaskQueueSettings, name)
+    if name == "TASK_MODULES":
+        if isinstance(value, str) or not all(isinstance(m, str) for m in value):
+            raise ConfigurationError("TASK_QUEUE['TASK_MODULES'] must be a list of modules")
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be True or False")
+    elif isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a number")
+        if isinstance(default, int) and not isinstance(value, int):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a whole number")
+        minimum = _NUMERIC_MINIMUMS.get(name, 0)
+        if value < minimum:
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be at least {minimum}")
+    elif isinstance(default, str) and (not isinstance(value, str) or not value):
+        raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a non-empty string")
+    return value
 
 
 @cache

@@ -33,7 +33,9 @@ class Task(models.Model):
     priority = models.SmallIntegerField(default=DEFAULT_PRIORITY)
     queue_name = models.CharField(max_length=100, default="default")
     status = models.CharField(
-        max_length=20, choices=[(s.value, s.value) for s in TaskStatus], default=TaskStatus.PENDING.value
+        max_length=20,
+        choices=[(s.value, s.value) for s in TaskStatus],
+        default=TaskStatus.PENDING.value,
     )
     result = models.JSONField(null=True, blank=True)
     error_message = models.TextField(null=True, blank=True)

@@ -1,11 +1,10 @@
 """The task state machine: statuses, allowed transitions, and who performs each.
 
-    enqueue ──▶ PENDING ──claim (worker)──▶ PROCESSING ──complete──▶ SUCCESS
-                  ▲  │                        │   │
-                  │  └──cancel──▶ CANCELLED ◀─┼───┼──── cancel (from RETRY)
-    lease lost /  │                           │   └──fail, retries left──▶ RETRY ──claim──▶ PROCESSING
-    interrupted ──┘◀──────────────────────────┘
-                                              └──fail, no retries left──▶ FAILED
+    enqueue ──▶ PENDING ──claim──▶ PROCESSING ──complete──▶ SUCCESS
+                 ▲  │                 │  │  │
+                 │  └─cancel─▶ CANCELLED ◀──┼── cancel ── RETRY ◀─┐
+      release ───┘◀───────────────────┘  │  └─fail, retries left──┘ (claim → PROCESSING)
+                                         └─fail, no retries left──▶ FAILED
     FAILED / CANCELLED ──retry (user)──▶ PENDING
 
 - enqueue (producer): a new row starts PENDING (with `run_after` it waits in Redis' delayed set).

@@ -1,4 +1,4 @@
-"""PostgreSQL access of the hot path: named queries from sql/queries.sql over Django's connection."""
+"""PostgreSQL access of the hot path: the named queries of sql/queries.sql, run by name."""
 
 from __future__ import annotations
 
@@ -22,10 +22,9 @@ def queries() -> dict[str, str]:
     """Every named query of queries.sql, by name."""
     text = _QUERIES_FILE.read_text()
     parts = _HEADER.split(text)
-    # parts = [preamble, name1, body1, name2, body2, ...]
+    # split() with a capturing group alternates: the preamble, then each name and its body.
     return {
-        name: body.strip().rstrip(";")
-        for name, body in zip(parts[1::2], parts[2::2], strict=True)
+        name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2], strict=True)
     }
 
 

@@ -2,6 +2,7 @@
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django_task_queue.task_registry import task_registry
@@ -40,7 +41,7 @@ def failing_task(should_fail: bool = True, error_message: str = "Task failed int
     return "Task completed successfully"
 
 
-_OPERATIONS = {
+_OPERATIONS: dict[str, Callable[[list[float]], float]] = {
     "sum": sum,
     "avg": lambda values: sum(values) / len(values),
     "max": max,

@@ -65,7 +65,7 @@ def _translated() -> Iterator[None]:
         raise BrokerUnavailableError(f"Redis is unreachable: {exc}") from exc
 
 
-def _chunks(items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
+def _chunks[T](items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -136,11 +136,15 @@ class Broker:
 
     # -- workers ---------------------------------------------------------------------------
 
-    def claim(self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int) -> Claim | None:
+    def claim(
+        self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int
+    ) -> Claim | None:
         """Lease the best ready task of the first queue (in the given order) that has one."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
-            popped = self._run("claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token])
+            popped = self._run(
+                "claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token]
+            )
             if popped:
                 return Claim(task_id=popped[0], queue_name=queue_name, token=token)
         return None
@@ -187,7 +191,9 @@ class Broker:
 
     def queue_names(self) -> set[str]:
         with _translated():
-            return set(self.client.smembers(self.keys.queues)) | self._known_queues
+            return {
+                _text(name) for name in self.client.smembers(self.keys.queues)
+            } | self._known_queues
 
     def _remember_queue(self, queue_name: str) -> None:
         if queue_name not in self._known_queues:
@@ -217,7 +223,10 @@ class Broker:
 
     def ready_ids(self, queue_name: str, limit: int) -> list[str]:
         with _translated():
-            return list(self.client.zrange(self.keys.queue(queue_name).ready, 0, limit - 1))
+            return [
+                _text(i)
+                for i in self.client.zrange(self.keys.queue(queue_name).ready, 0, limit - 1)
+            ]
 
     def ping(self) -> bool:
         with _translated():
@@ -255,7 +264,7 @@ class Broker:
     def workers(self) -> list[WorkerRecord]:
         """Live workers; records that expired are dropped from the index on the way."""
         with _translated():
-            ids = list(self.client.zrange(self.keys.workers, 0, -1))
+            ids = [_text(i) for i in self.client.zrange(self.keys.workers, 0, -1)]
             pipe = self.client.pipeline(transaction=False)
             for worker_id in ids:
                 pipe.hgetall(self.keys.worker(worker_id))
@@ -264,6 +273,11 @@ class Broker:
             if dead:
                 self.client.zrem(self.keys.workers, *dead)
         return [_worker_from_hash(raw) for raw in raw_records if raw]
+
+
+def _text(value: Any) -> str:
+    # The client decodes responses, so every value is already a str.
+    return value if isinstance(value, str) else str(value)
 
 
 def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:

@@ -3,18 +3,18 @@
 Keys of one queue share the hash tag `{queue}` so that the Lua scripts, which only touch one
 queue's keys, also run on a Redis Cluster.
 
-| key                              | type   | holds                                                  |
-|----------------------------------|--------|--------------------------------------------------------|
-| `<p>:{<queue>}:ready`            | zset   | task id → ready score (priority band, then enqueue seq) |
-| `<p>:{<queue>}:delayed`          | zset   | task id → due time (ms since epoch)                    |
-| `<p>:{<queue>}:delayed_scores`   | hash   | task id → the ready score it gets when due             |
-| `<p>:{<queue>}:leases`           | zset   | task id → lease deadline (ms since epoch)              |
-| `<p>:{<queue>}:owners`           | hash   | task id → claim token of the worker holding the lease  |
-| `<p>:{<queue>}:notify`           | list   | wake-up tokens that idle workers block on              |
-| `<p>:queues`                     | set    | every queue name seen                                  |
-| `<p>:workers`                    | zset   | worker id → last heartbeat (ms)                        |
-| `<p>:worker:<id>`                | hash   | a worker's registry record (expires without heartbeats) |
-| `<p>:epoch`                      | string | set once the index is built; missing means Redis lost its data |
+| key                        | type   | holds                                                   |
+|----------------------------|--------|---------------------------------------------------------|
+| `<p>:{<q>}:ready`          | zset   | task id → ready score (priority band, then enqueue seq) |
+| `<p>:{<q>}:delayed`        | zset   | task id → due time (ms since epoch)                     |
+| `<p>:{<q>}:delayed_scores` | hash   | task id → the ready score it gets when due              |
+| `<p>:{<q>}:leases`         | zset   | task id → lease deadline (ms since epoch)               |
+| `<p>:{<q>}:owners`         | hash   | task id → claim token of the worker holding the lease   |
+| `<p>:{<q>}:notify`         | list   | wake-up tokens that idle workers block on               |
+| `<p>:queues`               | set    | every queue name seen                                   |
+| `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
+| `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
+| `<p>:epoch`                | string | set once the index is built; missing = data was lost    |
 """
 
 from dataclasses import dataclass

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 
@@ -61,7 +61,9 @@ class Failure:
     traceback: str
 
 
-def claim_next(broker: Broker, queue_names: Sequence[str], worker_id: str) -> ClaimedTask | None | bool:
+def claim_next(
+    broker: Broker, queue_names: Sequence[str], worker_id: str
+) -> ClaimedTask | Literal[False] | None:
     """Claim the next task: the task, None when Redis has nothing ready, False for a stale entry."""
     now = timezone.now()
     conf = get_settings()
@@ -82,8 +84,21 @@ def claim_next(broker: Broker, queue_names: Sequence[str], worker_id: str) -> Cl
     if row is None:
         _settle_unclaimable(broker, claim)
         return False
-    (task_id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
-     retry_backoff, priority, seq, queue_name) = row
+    (
+        task_id,
+        task_name,
+        args,
+        kwargs,
+        attempt,
+        timeout,
+        retry_count,
+        max_retries,
+        retry_delay,
+        retry_backoff,
+        priority,
+        seq,
+        queue_name,
+    ) = row
     return ClaimedTask(
         claim=claim,
         id=task_id,
@@ -134,7 +149,9 @@ def complete(broker: Broker, task: ClaimedTask, result_json: str, duration_ms: f
     return applied is not None
 
 
-def fail(broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float) -> TaskStatus | None:
+def fail(
+    broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
+) -> TaskStatus | None:
     """Record a failed attempt and schedule a retry if any is left; None when fenced out."""
     conf = get_settings()
     now = timezone.now()

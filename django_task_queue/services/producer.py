@@ -16,7 +16,11 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry, get_broker
 from django_task_queue.conf import get_settings
-from django_task_queue.exceptions import BrokerUnavailableError, TaskValidationError, UnknownTaskError
+from django_task_queue.exceptions import (
+    BrokerUnavailableError,
+    TaskValidationError,
+    UnknownTaskError,
+)
 from django_task_queue.models import Task
 from django_task_queue.priorities import DEFAULT_PRIORITY, ready_score
 from django_task_queue.services import validation
@@ -96,7 +100,9 @@ def build_row(spec: TaskSpec, now: datetime) -> _Row:
         kwargs=kwargs,
         args_json=args_json,
         kwargs_json=kwargs_json,
-        priority=validation.check_priority(_first(spec.priority, defaults.priority, DEFAULT_PRIORITY)),
+        priority=validation.check_priority(
+            _first(spec.priority, defaults.priority, DEFAULT_PRIORITY)
+        ),
         queue_name=validation.check_queue_name(
             _first(spec.queue_name, defaults.queue_name, conf.DEFAULT_QUEUE)
         ),
@@ -150,7 +156,7 @@ def enqueue(
 
 
 def enqueue_many(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE) -> list[Task]:
-    """Enqueue many tasks: every spec is validated first, then one INSERT and one Redis push per batch.
+    """Enqueue many tasks: all validated first, then one INSERT and one Redis push per batch.
 
     All or nothing: a bad spec raises before any row is written. The whole call runs in one
     transaction (the caller's, if any).
@@ -202,18 +208,22 @@ def _insert(rows: list[_Row], now: datetime) -> list[Task]:
             "run_afters": [row.run_after for row in rows],
         },
     )
-    seq_by_id = {task_id: seq for task_id, seq in inserted}
+    seq_by_id: dict[uuid.UUID, int] = dict(inserted)
     tasks = [_as_model(row, seq_by_id[row.id], now) for row in rows]
     entries: dict[str, list[PushEntry]] = {}
     for task in tasks:
-        entries.setdefault(task.queue_name, []).append(push_entry(task.id, task.priority, task.seq, task.run_after))
+        entries.setdefault(task.queue_name, []).append(
+            push_entry(task.id, task.priority, task.seq, task.run_after)
+        )
     transaction.on_commit(lambda: push_after_commit(entries))
     return tasks
 
 
 def push_entry(task_id: uuid.UUID, priority: int, seq: int, due_at: datetime | None) -> PushEntry:
     return PushEntry(
-        task_id=str(task_id), score=ready_score(priority, seq), due_ms=to_ms(due_at) if due_at else 0
+        task_id=str(task_id),
+        score=ready_score(priority, seq),
+        due_ms=to_ms(due_at) if due_at else 0,
     )
 
 

@@ -43,7 +43,10 @@ def reap_expired_leases(broker: Broker, *, limit: int = _BATCH) -> int:
     for task_id, status, priority, seq, queue_name, attempt in rows:
         logger.warning(
             "task recovered: task_id=%s attempt=%s queue=%s status=%s (lease expired)",
-            task_id, attempt, queue_name, status,
+            task_id,
+            attempt,
+            queue_name,
+            status,
         )
         if status == "pending":
             entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
@@ -97,7 +100,9 @@ def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:
             after_seq = rows[-1][2]
             entries: dict[str, list[PushEntry]] = {}
             for task_id, priority, seq, queue_name, due_at in rows:
-                entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
+                entries.setdefault(queue_name, []).append(
+                    push_entry(task_id, priority, seq, due_at)
+                )
             now_ms = to_ms(timezone.now())
             for queue_name, queue_entries in entries.items():
                 pushed += broker.reconcile(queue_name, queue_entries, now_ms)

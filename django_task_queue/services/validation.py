@@ -65,7 +65,9 @@ def check_binding(task: TaskFunction, args: list[Any], kwargs: dict[str, Any]) -
         task.signature.bind(*args, **kwargs)
     except TypeError as exc:
         field = "kwargs" if kwargs and "keyword" in str(exc) else "args"
-        raise TaskValidationError(field, f"do not match {task.name}{task.signature}: {exc}") from exc
+        raise TaskValidationError(
+            field, f"do not match {task.name}{task.signature}: {exc}"
+        ) from exc
 
 
 def check_priority(priority: Any) -> int:
@@ -112,7 +114,9 @@ def check_schedule(
     if run_after is not None and countdown is not None:
         raise TaskValidationError("run_after", "give run_after or countdown, not both")
     if countdown is not None:
-        return now + timedelta(seconds=check_seconds("countdown", countdown, minimum=0, maximum=365 * MAX_DELAY_S))
+        return now + timedelta(
+            seconds=check_seconds("countdown", countdown, minimum=0, maximum=365 * MAX_DELAY_S)
+        )
     if run_after is None:
         return None
     if not isinstance(run_after, datetime):

@@ -22,12 +22,12 @@ from django_task_queue.states import AttemptOutcome
 from django_task_queue.task_registry import task_registry
 
 
-class TaskTimeout(BaseException):  # noqa: N818  (named for what it signals, like KeyboardInterrupt)
+class TaskTimeout(BaseException):
     """Raised inside task code when its timeout passes; a BaseException so `except Exception`
     in task code cannot swallow it by accident."""
 
 
-class WorkerInterrupt(BaseException):  # noqa: N818
+class WorkerInterrupt(BaseException):
     """Raised inside task code when the worker is told to stop at once (a second signal)."""
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
 from django_task_queue.services.lifecycle import Failure, extend_leases, fail
@@ -53,7 +53,9 @@ class Heartbeat(threading.Thread):
                 if running.task.id not in held and worker.current is running:
                     logger.warning(
                         "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
-                        running.task.id, running.task.attempt, worker.worker_id,
+                        running.task.id,
+                        running.task.attempt,
+                        worker.worker_id,
                     )
                 overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
                 if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
@@ -70,14 +72,17 @@ class Heartbeat(threading.Thread):
         failure = Failure(
             AttemptOutcome.TIMEOUT,
             "TimeoutError",
-            f"Task exceeded its timeout of {timeout_s:g} s and did not stop; its worker was replaced",
+            f"Task exceeded its timeout of {timeout_s:g} s and did not stop; "
+            "its worker process was replaced",
             "",
         )
         duration_ms = (time.monotonic() - running.started_monotonic) * 1000
         fail(get_broker(), running.task, failure, duration_ms)
         logger.error(
             "hard timeout: task_id=%s attempt=%s worker=%s; exiting so the supervisor replaces it",
-            running.task.id, running.task.attempt, self.worker.worker_id,
+            running.task.id,
+            running.task.attempt,
+            self.worker.worker_id,
         )
         # The main thread is stuck in task code, so the process is the only thing left to stop.
         os._exit(EXIT_HARD_TIMEOUT)

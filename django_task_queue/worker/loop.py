@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -15,7 +16,14 @@ from django.utils import timezone
 
 from django_task_queue.broker.client import WorkerRecord, get_broker
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import ClaimedTask, Failure, claim_next, complete, fail, release
+from django_task_queue.services.lifecycle import (
+    ClaimedTask,
+    Failure,
+    claim_next,
+    complete,
+    fail,
+    release,
+)
 from django_task_queue.store import ensure_usable_connection
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker.executor import Success, WorkerInterrupt, execute
@@ -89,10 +97,8 @@ class Worker:
             heartbeat.stopped.set()
             heartbeat.wake.set()
             heartbeat.join(timeout=5)
-            try:
+            with contextlib.suppress(BrokerUnavailableError):
                 get_broker().remove_worker(self.worker_id)
-            except BrokerUnavailableError:
-                pass
         logger.info("worker %s stopped after %d task(s)", self.worker_id, self.tasks_done)
         return 0
 
@@ -102,23 +108,32 @@ class Worker:
             if self.options.max_tasks is not None and self.tasks_done >= self.options.max_tasks:
                 return
             try:
-                claimed = claim_next(get_broker(), self.options.queues, self.worker_id)
-                if claimed is None:
-                    if self.options.burst:
-                        return
-                    get_broker().wait_for_work(self.options.queues, self._wait_s())
-                elif claimed is not False:
-                    self._run_task(claimed)
+                if not self.step(self._wait_s()) and self.options.burst:
+                    return
                 if self._outage_logged:
                     logger.info("worker %s: stores reachable again", self.worker_id)
                 failures, self._outage_logged = 0, False
             except (BrokerUnavailableError, StoreUnavailableError) as exc:
                 failures += 1
                 if not self._outage_logged:
-                    logger.error("worker %s cannot reach a store, backing off: %s", self.worker_id, exc)
+                    logger.error(
+                        "worker %s cannot reach a store, backing off: %s", self.worker_id, exc
+                    )
                     self._outage_logged = True
                 ensure_usable_connection()
                 self._backoff.wait(min(_MAX_BACKOFF_S, 0.2 * 2 ** min(failures, 6)))
+
+    def step(self, wait_s: float) -> bool:
+        """Claim and run one task, or block up to `wait_s` for one; False when none was ready."""
+        broker = get_broker()
+        claimed = claim_next(broker, self.options.queues, self.worker_id)
+        if claimed is None:
+            if not self.options.burst:
+                broker.wait_for_work(self.options.queues, wait_s)
+            return False
+        if claimed is not False:
+            self._run_task(claimed)
+        return True
 
     def _wait_s(self) -> float:
         # The socket read timeout is 30 s: a longer block would look like a dead connection.
@@ -126,7 +141,10 @@ class Worker:
 
     def _run_task(self, task: ClaimedTask) -> None:
         broker = get_broker()
-        log_fields = f"task_id={task.id} task_name={task.task_name} attempt={task.attempt} worker={self.worker_id} queue={task.queue_name}"
+        log_fields = (
+            f"task_id={task.id} task_name={task.task_name} attempt={task.attempt} "
+            f"worker={self.worker_id} queue={task.queue_name}"
+        )
         logger.info("task started: %s", log_fields)
         started = time.monotonic()
         self.current = Running(task, started)
@@ -153,14 +171,26 @@ class Worker:
             return
         self._record_failure(task, outcome, duration_ms, log_fields)
 
-    def _record_failure(self, task: ClaimedTask, failure: Failure, duration_ms: float, log_fields: str) -> None:
+    def _record_failure(
+        self, task: ClaimedTask, failure: Failure, duration_ms: float, log_fields: str
+    ) -> None:
         status = fail(get_broker(), task, failure, duration_ms)
         if status is None:
             logger.warning("task outcome dropped (a newer attempt owns it): %s", log_fields)
         elif status == "retry":
-            logger.info("task retried: %s error=%s: %s", log_fields, failure.error_type, failure.error_message)
+            logger.info(
+                "task retried: %s error=%s: %s",
+                log_fields,
+                failure.error_type,
+                failure.error_message,
+            )
         else:
-            logger.warning("task failed: %s error=%s: %s", log_fields, failure.error_type, failure.error_message)
+            logger.warning(
+                "task failed: %s error=%s: %s",
+                log_fields,
+                failure.error_type,
+                failure.error_message,
+            )
 
 
 def _ms_since(started: float) -> float:

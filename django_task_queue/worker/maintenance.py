@@ -58,7 +58,9 @@ class Maintenance:
                 self._outage_logged = False
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             if not self._outage_logged:
-                logger.error("maintenance (%s) cannot reach a store, will retry: %s", loop.name, exc)
+                logger.error(
+                    "maintenance (%s) cannot reach a store, will retry: %s", loop.name, exc
+                )
                 self._outage_logged = True
             ensure_usable_connection()
 

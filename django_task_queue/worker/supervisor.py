@@ -3,6 +3,7 @@ against crash loops), runs the maintenance loops, and stops everything on a sign
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -61,10 +62,8 @@ class Supervisor:
     def _signal_children(self, signum: int) -> None:
         for slot in self.slots:
             if slot.pid is not None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(slot.pid, signum)
-                except ProcessLookupError:
-                    pass
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
@@ -148,7 +147,10 @@ class Supervisor:
             slot.restart_at = time.monotonic() + slot.restart_delay_s
             logger.warning(
                 "worker %s (pid %d) exited with %d; restarting in %.1f s",
-                self.worker_id(slot), pid, code, slot.restart_delay_s,
+                self.worker_id(slot),
+                pid,
+                code,
+                slot.restart_delay_s,
             )
 
     def _restart_due(self) -> None:

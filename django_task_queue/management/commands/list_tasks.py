@@ -27,12 +27,17 @@ class Command(BaseCommand):
             self.stdout.write(f"    {task.func.__module__}.{task.func.__qualname__}")
             if task.doc:
                 self.stdout.write(f"    {task.doc.splitlines()[0]}")
+            max_retries = _or(opts.max_retries, conf.DEFAULT_MAX_RETRIES)
+            retry_delay = _or(opts.retry_delay, conf.DEFAULT_RETRY_DELAY_S)
+            timeout = _or(opts.timeout, conf.DEFAULT_TIMEOUT_S)
             self.stdout.write(
                 "    defaults: "
                 f"queue={opts.queue_name or conf.DEFAULT_QUEUE} "
                 f"priority={priority_name(priority)} "
-                f"max_retries={opts.max_retries if opts.max_retries is not None else conf.DEFAULT_MAX_RETRIES} "
-                f"retry_delay={opts.retry_delay if opts.retry_delay is not None else conf.DEFAULT_RETRY_DELAY_S:g}s "
-                f"backoff={'yes' if opts.retry_backoff else 'no'} "
-                f"timeout={opts.timeout if opts.timeout is not None else conf.DEFAULT_TIMEOUT_S:g}s"
+                f"max_retries={max_retries} retry_delay={retry_delay:g}s "
+                f"backoff={'yes' if opts.retry_backoff else 'no'} timeout={timeout:g}s"
             )
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value

@@ -29,9 +29,17 @@ class Command(BaseCommand):
             help="Queue name (default: default). Repeat or separate with commas for several; "
             "earlier queues are served first.",
         )
-        parser.add_argument("--workers", type=int, default=1, help="Number of worker processes (default: 1)")
-        parser.add_argument("--worker-id", default=None, help="Worker ID (for a single worker; a prefix for several)")
-        parser.add_argument("--max-tasks", type=int, default=None, help="Max tasks per worker run, then exit")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Number of worker processes (default: 1)"
+        )
+        parser.add_argument(
+            "--worker-id",
+            default=None,
+            help="Worker ID (for a single worker; a prefix for several)",
+        )
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help="Max tasks per worker run, then exit"
+        )
         parser.add_argument(
             "--poll-interval",
             type=float,
@@ -39,13 +47,19 @@ class Command(BaseCommand):
             help="Longest an idle worker blocks on Redis before checking for shutdown (seconds; "
             "new tasks wake it at once)",
         )
-        parser.add_argument("--log-level", default="INFO", help="Log level (DEBUG, INFO, WARNING, ERROR)")
-        parser.add_argument("--burst", action="store_true", help="Drain the tasks that are due, then exit")
+        parser.add_argument(
+            "--log-level", default="INFO", help="Log level (DEBUG, INFO, WARNING, ERROR)"
+        )
+        parser.add_argument(
+            "--burst", action="store_true", help="Drain the tasks that are due, then exit"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         level = str(options["log_level"]).upper()
         if level not in LOG_LEVELS:
-            raise CommandError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {options['log_level']!r}")
+            raise CommandError(
+                f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {options['log_level']!r}"
+            )
         queues = _parse_queues(options["queue"])
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
@@ -74,8 +88,8 @@ class Command(BaseCommand):
 def _parse_queues(raw: list[str] | None) -> tuple[str, ...]:
     names: list[str] = []
     for item in raw or ["default"]:
-        for name in item.split(","):
-            name = name.strip()
+        for raw_name in item.split(","):
+            name = raw_name.strip()
             try:
                 check_queue_name(name)
             except TaskValidationError as exc:

@@ -1,0 +1,73 @@
+# The two commands: `make run` and `make test`. Each installs what it needs from the repo's files.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PY := .venv/bin/python
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup deps client-deps client-build services migrate run test test-python test-client test-e2e lint format bench clean
+
+help:
+	@echo "make run    set everything up and start the API, workers and dashboard on http://127.0.0.1:$(PORT)"
+	@echo "make test   set everything up and run every test (Python, dashboard, end to end)"
+	@echo "make lint   ruff check, ruff format --check, mypy --strict, eslint"
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+deps: .venv/.synced
+
+client/node_modules/.installed: client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund
+	@touch $@
+
+client-deps: client/node_modules/.installed
+
+client-build: client-deps
+	cd client && npm run build
+
+services: deps
+	@$(PY) scripts/check_services.py
+
+migrate: services
+	$(PY) manage.py migrate --no-input -v 0
+
+setup: deps client-build migrate
+
+run: setup
+	$(PY) scripts/run_stack.py
+
+test: deps client-deps services test-python test-client test-e2e
+
+test-python:
+	$(PY) -m pytest
+
+test-client:
+	cd client && npm run lint && npm test
+
+test-e2e: client-build
+	scripts/e2e.sh
+
+lint: deps
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+
+format: deps
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+bench: deps
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv .tools client/node_modules client/dist staticfiles

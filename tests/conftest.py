@@ -1,0 +1,71 @@
+"""Shared fixtures: isolated Redis keys and PostgreSQL database, and service availability.
+
+Tests use the test database pytest-django creates (`test_<name>`) and Redis keys under a prefix
+unique to the run, in Redis database 15 unless TEST_REDIS_URL says otherwise; they delete only
+keys under that prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.conf import settings
+
+import tests.support.tasks  # noqa: F401  (registers the test task functions)
+from django_task_queue.broker.client import Broker, get_broker, reset_broker
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_PREFIX = f"dtqtest-{uuid.uuid4().hex[:8]}"
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    modules: list[str] = list(settings.TASK_QUEUE["TASK_MODULES"])
+    settings.TASK_QUEUE = {
+        **settings.TASK_QUEUE,
+        "REDIS_URL": TEST_REDIS_URL,
+        "KEY_PREFIX": TEST_PREFIX,
+        "TASK_MODULES": [*modules, "tests.support.tasks"],
+    }
+
+
+def require_redis() -> None:
+    if not _redis_reachable():
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {TEST_REDIS_URL} (required under CI=true)")
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}")
+
+
+def _delete_prefix(client: redis.Redis, prefix: str) -> None:
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def broker() -> Iterator[Broker]:
+    """The broker under this run's key prefix, empty at the start and cleaned after the test."""
+    require_redis()
+    reset_broker()
+    instance = get_broker()
+    _delete_prefix(instance.client, TEST_PREFIX)
+    yield instance
+    _delete_prefix(instance.client, TEST_PREFIX)
+    reset_broker()
+
+
+@pytest.fixture
+def stores(broker: Broker, transactional_db: None) -> Broker:
+    """Real PostgreSQL (committed transactions, so on-commit pushes run) and Redis."""
+    return broker

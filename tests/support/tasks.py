@@ -1,0 +1,55 @@
+"""Task functions that only the tests register (workers started by tests import this module)."""
+
+import contextlib
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django_task_queue.task_registry import task_registry
+
+
+@task_registry.register("test_record")
+def record(marker_dir: str, label: str) -> str:
+    """Append `label` to a file named after this process: tests read the run order from it."""
+    path = Path(marker_dir) / f"{os.getpid()}.log"
+    with path.open("a") as handle:
+        handle.write(f"{time.time():.6f} {label}\n")
+    return label
+
+
+@task_registry.register("test_sleep_then_record", max_retries=3, retry_delay=0)
+def sleep_then_record(marker_dir: str, label: str, duration_s: float) -> str:
+    """Record the start, sleep, record the end: tests see who started and who finished."""
+    record(marker_dir, f"start:{label}")
+    time.sleep(duration_s)
+    record(marker_dir, f"end:{label}")
+    return label
+
+
+@task_registry.register("test_noop")
+def noop() -> None:
+    """Do nothing (bulk and throughput tests)."""
+
+
+@task_registry.register("test_unserializable")
+def unserializable() -> Any:
+    """Return a value JSON cannot hold."""
+    return {1, 2, 3}
+
+
+@task_registry.register("test_ignores_timeout", timeout=0.5, max_retries=0)
+def ignores_timeout(duration_s: float = 30) -> str:
+    """Swallow the soft timeout the way careless code does, so the hard timeout must act."""
+    deadline = time.monotonic() + duration_s
+    while time.monotonic() < deadline:
+        # Deliberately hostile task code: it swallows even the timeout's BaseException.
+        with contextlib.suppress(BaseException):
+            time.sleep(0.05)
+    return "finished"
+
+
+@task_registry.register("test_backoff", retry_backoff=True, retry_delay=0.2, max_retries=2)
+def backoff_task() -> None:
+    """Always fail, with exponential backoff between retries."""
+    raise ValueError("always fails")
