@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -31,12 +32,12 @@ def _redis_reachable() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    modules: list[str] = list(settings.TASK_QUEUE["TASK_MODULES"])
+    current: dict[str, Any] = settings.TASK_QUEUE
     settings.TASK_QUEUE = {
-        **settings.TASK_QUEUE,
+        **current,
         "REDIS_URL": TEST_REDIS_URL,
         "KEY_PREFIX": TEST_PREFIX,
-        "TASK_MODULES": [*modules, "tests.support.tasks"],
+        "TASK_MODULES": [*current["TASK_MODULES"], "tests.support.tasks"],
     }
 
 
