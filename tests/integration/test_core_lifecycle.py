@@ -1,0 +1,228 @@
+"""The core promises of the queue, against the real PostgreSQL and Redis (worker in-process)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import transaction
+
+from django_task_queue.broker.client import Broker
+from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
+from django_task_queue.models import Attempt, Task
+from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
+from tests.support.drain import drain, work_until
+
+
+def _status(task: Task) -> str:
+    return Task.objects.get(pk=task.pk).status
+
+
+def test_a_task_runs_to_success_with_its_result(stores: Broker) -> None:
+    task = enqueue("add_numbers", [10, 20])
+
+    drain()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.status, stored.result, stored.attempt) == ("success", 30, 1)
+    assert stored.started_at is not None and stored.completed_at is not None
+    attempt = stored.attempts.get()
+    assert (attempt.outcome, attempt.worker_id) == ("success", "test-drainer")
+    assert stores.depths(["default"])["default"].processing == 0
+
+
+def test_higher_priority_runs_first_then_enqueue_order(stores: Broker) -> None:
+    plan = ["low", "normal", "high", "low", "critical", "normal", "high", "low"]
+    tasks = [enqueue("add_numbers", [i, 0], priority=p) for i, p in enumerate(plan)]
+
+    drain()
+
+    started = Attempt.objects.order_by("started_at", "id").values_list("task_id", flat=True)
+    order = [next(i for i, t in enumerate(tasks) if t.id == tid) for tid in started]
+    assert order == [4, 2, 6, 1, 5, 0, 3, 7]
+
+
+def test_a_rolled_back_transaction_runs_nothing(stores: Broker) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue("add_numbers", [1, 2])
+        raise RuntimeError("roll back")
+
+    assert Task.objects.count() == 0
+    assert stores.depths(["default"])["default"].ready == 0
+
+
+def test_redis_sees_the_task_only_after_commit(stores: Broker) -> None:
+    with transaction.atomic():
+        enqueue("add_numbers", [1, 2])
+        assert stores.depths(["default"])["default"].ready == 0
+
+    assert stores.depths(["default"])["default"].ready == 1
+
+
+def test_a_failing_task_is_retried_after_its_delay_then_fails(stores: Broker) -> None:
+    task = enqueue("failing_task", [], {"error_message": "boom"}, max_retries=2, retry_delay=0.3)
+
+    work_until(lambda: _status(task) == "failed")
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.retry_count, stored.attempt, stored.error_message) == (2, 3, "boom")
+    assert "RuntimeError: boom" in (stored.traceback or "")
+    attempts = list(stored.attempts.order_by("number"))
+    assert [a.outcome for a in attempts] == ["error", "error", "error"]
+    for earlier, later in zip(attempts, attempts[1:], strict=False):
+        assert earlier.finished_at is not None
+        gap_s = (later.started_at - earlier.finished_at).total_seconds()
+        assert 0.3 <= gap_s < 1.5
+
+
+def test_max_retries_three_means_at_most_four_runs(stores: Broker) -> None:
+    task = enqueue("failing_task", [], max_retries=3, retry_delay=0)
+
+    work_until(lambda: _status(task) == "failed")
+
+    assert Task.objects.get(pk=task.pk).attempts.count() == 4
+
+
+def test_a_result_that_is_not_json_fails_cleanly(stores: Broker) -> None:
+    task = enqueue("test_unserializable", max_retries=0)
+
+    drain()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert stored.status == "failed"
+    assert "cannot be stored as JSON" in (stored.error_message or "")
+    assert stored.attempts.get().error_type == "ResultNotJSONError"
+
+
+def test_a_soft_timeout_stops_the_task_and_records_it(stores: Broker) -> None:
+    task = enqueue("slow_task", [], {"duration": 5}, timeout=0.2, max_retries=0)
+
+    drain()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert stored.status == "failed"
+    assert stored.attempts.get().outcome == "timeout"
+    assert "timeout of 0.2 s" in (stored.error_message or "")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "field"),
+    [
+        ([1], {}, "args"),
+        ([1, 2, 3], {}, "args"),
+        ([1, 2], {"c": 1}, "kwargs"),
+        ("12", {}, "args"),
+        ([1, 2], [], "kwargs"),
+        ([{1, 2}, 2], {}, "args"),
+    ],
+)
+def test_bad_arguments_are_rejected_at_enqueue(
+    stores: Broker, args: object, kwargs: object, field: str
+) -> None:
+    with pytest.raises(TaskValidationError) as info:
+        enqueue("add_numbers", args, kwargs)
+
+    assert info.value.field == field
+    assert Task.objects.count() == 0
+
+
+def test_an_unknown_task_name_is_rejected_at_enqueue(stores: Broker) -> None:
+    with pytest.raises(TaskValidationError, match="task_name"):
+        enqueue("no_such_task")
+
+
+def test_bulk_enqueue_of_ten_thousand_tasks(stores: Broker) -> None:
+    specs = (TaskSpec(task="test_noop") for _ in range(10_000))
+
+    tasks = enqueue_many(specs)
+
+    assert len(tasks) == 10_000
+    assert Task.objects.count() == 10_000
+    assert stores.depths(["default"])["default"].ready == 10_000
+    seqs = [task.seq for task in tasks]
+    assert seqs == sorted(seqs)
+
+
+def test_bulk_enqueue_is_all_or_nothing(stores: Broker) -> None:
+    specs = [TaskSpec(task="add_numbers", args=[1, 2]), TaskSpec(task="add_numbers", args=[1])]
+
+    with pytest.raises(TaskValidationError):
+        enqueue_many(specs)
+
+    assert Task.objects.count() == 0
+
+
+def test_a_cancelled_task_never_runs(stores: Broker) -> None:
+    task = enqueue("add_numbers", [1, 2])
+
+    cancel(task.id)
+    drain()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.status, stored.attempt) == ("cancelled", 0)
+    assert stores.depths(["default"])["default"].ready == 0
+
+
+def test_a_task_waiting_for_retry_can_be_cancelled(stores: Broker) -> None:
+    task = enqueue("failing_task", [], max_retries=1, retry_delay=60)
+    drain()
+    assert _status(task) == "retry"
+
+    cancel(task.id)
+
+    assert _status(task) == "cancelled"
+    assert stores.depths(["default"])["default"].delayed == 0
+
+
+def test_a_finished_task_cannot_be_cancelled(stores: Broker) -> None:
+    task = enqueue("add_numbers", [1, 2])
+    drain()
+
+    with pytest.raises(InvalidTransitionError, match="success task cannot be cancelled"):
+        cancel(task.id)
+
+
+def test_a_failed_task_can_be_retried_by_the_user(stores: Broker) -> None:
+    task = enqueue("failing_task", [], {"should_fail": True}, max_retries=0)
+    drain()
+    assert _status(task) == "failed"
+    Task.objects.filter(pk=task.pk).update(kwargs={"should_fail": False})
+
+    retry(task.id)
+    drain()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.status, stored.result, stored.attempt) == (
+        "success",
+        "Task completed successfully",
+        2,
+    )
+
+
+def test_a_scheduled_task_waits_for_its_time(stores: Broker) -> None:
+    task = enqueue("add_numbers", [1, 2], countdown=0.5)
+    drain()
+    assert _status(task) == "pending"
+    started = time.monotonic()
+
+    work_until(lambda: _status(task) == "success")
+
+    assert time.monotonic() - started < 2.0
+    stored = Task.objects.get(pk=task.pk)
+    assert stored.started_at is not None and stored.run_after is not None
+    assert stored.started_at >= stored.run_after
+
+
+def test_backoff_spreads_retries(stores: Broker) -> None:
+    task = enqueue("test_backoff")
+
+    work_until(lambda: _status(task) == "failed")
+
+    attempts = list(Task.objects.get(pk=task.pk).attempts.order_by("number"))
+    gaps = [
+        (later.started_at - earlier.finished_at).total_seconds()
+        for earlier, later in zip(attempts, attempts[1:], strict=False)
+        if earlier.finished_at
+    ]
+    assert 0.1 <= gaps[0] <= 0.2 + 0.5
+    assert 0.2 <= gaps[1] <= 0.4 + 0.5

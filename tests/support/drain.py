@@ -1,0 +1,39 @@
+"""Run a worker in the test process until a condition holds (no sleeps: a deadline)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django_task_queue.worker.loop import Worker
+from django_task_queue.worker.maintenance import Maintenance
+from django_task_queue.worker.options import WorkerOptions
+
+
+def work_until(
+    condition: Callable[[], bool],
+    *,
+    timeout_s: float = 10.0,
+    queues: tuple[str, ...] = ("default",),
+    worker_id: str = "test-worker",
+) -> Worker:
+    """Claim and run tasks, with maintenance between steps, until `condition()` is true."""
+    worker = Worker(WorkerOptions(queues=queues), worker_id)
+    maintenance = Maintenance()
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s} s")
+        maintenance.tick()
+        worker.step(wait_s=0.02)
+    return worker
+
+
+def drain(*, queues: tuple[str, ...] = ("default",), timeout_s: float = 30.0) -> Worker:
+    """Run every task that is ready now, then return."""
+    worker = Worker(WorkerOptions(queues=queues, burst=True), "test-drainer")
+    deadline = time.monotonic() + timeout_s
+    while worker.step(wait_s=0):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"queue not drained within {timeout_s} s")
+    return worker

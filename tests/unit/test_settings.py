@@ -1,0 +1,38 @@
+import pytest
+
+from django_task_queue.conf import parse_settings
+from django_task_queue.exceptions import ConfigurationError
+
+
+def test_defaults_need_no_configuration() -> None:
+    conf = parse_settings({})
+    assert conf.LEASE_S == 15.0
+    assert conf.KEY_PREFIX == "dtq"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"NOPE": 1}, "unknown keys: NOPE"),
+        ({"LEASE_S": "fast"}, "'LEASE_S'] must be a number"),
+        ({"LEASE_S": 0}, "'LEASE_S'] must be at least 1"),
+        ({"MAX_LOST_ATTEMPTS": 2.5}, "must be a whole number"),
+        ({"API_OPEN": "yes"}, "must be True or False"),
+        ({"KEY_PREFIX": ""}, "must be a non-empty string"),
+        ({"KEY_PREFIX": "a{b}"}, "may not contain braces"),
+        ({"TASK_MODULES": "tasks"}, "must be a list of modules"),
+        ({"LEASE_S": 4, "HEARTBEAT_INTERVAL_S": 3}, "at most half of LEASE_S"),
+    ],
+)
+def test_a_bad_setting_is_a_clear_error_naming_it(raw: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_settings(raw)
+
+
+def test_system_check_reports_a_bad_setting(settings: pytest.FixtureRequest) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.TASK_QUEUE = {"LEASE_S": -1}  # type: ignore[attr-defined]
+    with pytest.raises(SystemCheckError, match=r"django_task_queue\.E001"):
+        call_command("check")

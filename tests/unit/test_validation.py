@@ -1,0 +1,58 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from django_task_queue.exceptions import TaskValidationError
+from django_task_queue.services import validation
+from django_task_queue.task_registry import task_registry
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {1, 2},
+        float("nan"),
+        {1: "int key"},
+        object(),
+        "nul\x00byte",
+    ],
+)
+def test_values_that_do_not_survive_json_are_rejected(value: object) -> None:
+    with pytest.raises(TaskValidationError) as info:
+        validation.json_roundtrip("args", [value])
+    assert info.value.field == "args"
+
+
+def test_tuples_are_accepted_as_lists() -> None:
+    assert validation.json_roundtrip("args", (1, (2, 3))) == "[1,[2,3]]"
+
+
+def test_arguments_must_bind_to_the_signature() -> None:
+    add = task_registry.get_task("add_numbers")
+    validation.check_binding(add, [1, 2], {})
+    with pytest.raises(TaskValidationError, match="missing a required argument"):
+        validation.check_binding(add, [1], {})
+    with pytest.raises(TaskValidationError) as info:
+        validation.check_binding(add, [1, 2], {"c": 3})
+    assert info.value.field == "kwargs"
+
+
+@pytest.mark.parametrize("priority", ["urgent", 101, -101, True, 1.5])
+def test_unknown_priorities_are_rejected(priority: object) -> None:
+    with pytest.raises(TaskValidationError, match="priority"):
+        validation.check_priority(priority)
+
+
+@pytest.mark.parametrize("name", ["", "has space", "br{ace}", "x" * 101])
+def test_queue_names_are_restricted(name: str) -> None:
+    with pytest.raises(TaskValidationError, match="queue_name"):
+        validation.check_queue_name(name)
+
+
+def test_run_after_must_be_aware_and_exclusive_with_countdown() -> None:
+    now = datetime.now().astimezone()
+    with pytest.raises(TaskValidationError, match="timezone-aware"):
+        validation.check_schedule(datetime(2030, 1, 1), None, now)  # noqa: DTZ001
+    with pytest.raises(TaskValidationError, match="not both"):
+        validation.check_schedule(now, 5, now)
+    assert validation.check_schedule(None, 5, now) == now + timedelta(seconds=5)
