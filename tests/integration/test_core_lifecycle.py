@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -25,7 +26,8 @@ def test_a_task_runs_to_success_with_its_result(stores: Broker) -> None:
 
     stored = Task.objects.get(pk=task.pk)
     assert (stored.status, stored.result, stored.attempt) == ("success", 30, 1)
-    assert stored.started_at is not None and stored.completed_at is not None
+    assert stored.started_at is not None
+    assert stored.completed_at is not None
     attempt = stored.attempts.get()
     assert (attempt.outcome, attempt.worker_id) == ("success", "test-drainer")
     assert stores.depths(["default"])["default"].processing == 0
@@ -43,9 +45,13 @@ def test_higher_priority_runs_first_then_enqueue_order(stores: Broker) -> None:
 
 
 def test_a_rolled_back_transaction_runs_nothing(stores: Broker) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue("add_numbers", [1, 2])
-        raise RuntimeError("roll back")
+    def enqueue_then_fail() -> None:
+        with transaction.atomic():
+            enqueue("add_numbers", [1, 2])
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
 
     assert Task.objects.count() == 0
     assert stores.depths(["default"])["default"].ready == 0
@@ -69,7 +75,7 @@ def test_a_failing_task_is_retried_after_its_delay_then_fails(stores: Broker) ->
     assert "RuntimeError: boom" in (stored.traceback or "")
     attempts = list(stored.attempts.order_by("number"))
     assert [a.outcome for a in attempts] == ["error", "error", "error"]
-    for earlier, later in zip(attempts, attempts[1:], strict=False):
+    for earlier, later in itertools.pairwise(attempts):
         assert earlier.finished_at is not None
         gap_s = (later.started_at - earlier.finished_at).total_seconds()
         assert 0.3 <= gap_s < 1.5
@@ -209,7 +215,8 @@ def test_a_scheduled_task_waits_for_its_time(stores: Broker) -> None:
 
     assert time.monotonic() - started < 2.0
     stored = Task.objects.get(pk=task.pk)
-    assert stored.started_at is not None and stored.run_after is not None
+    assert stored.started_at is not None
+    assert stored.run_after is not None
     assert stored.started_at >= stored.run_after
 
 
@@ -221,7 +228,7 @@ def test_backoff_spreads_retries(stores: Broker) -> None:
     attempts = list(Task.objects.get(pk=task.pk).attempts.order_by("number"))
     gaps = [
         (later.started_at - earlier.finished_at).total_seconds()
-        for earlier, later in zip(attempts, attempts[1:], strict=False)
+        for earlier, later in itertools.pairwise(attempts)
         if earlier.finished_at
     ]
     assert 0.1 <= gaps[0] <= 0.2 + 0.5

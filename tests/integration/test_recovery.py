@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -24,7 +25,7 @@ def _claim(broker: Broker, worker_id: str) -> ClaimedTask:
     return claimed
 
 
-def _expire_lease(task_id: object) -> None:
+def _expire_lease(task_id: uuid.UUID) -> None:
     Task.objects.filter(pk=task_id).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
 
 

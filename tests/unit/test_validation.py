@@ -52,7 +52,7 @@ def test_queue_names_are_restricted(name: str) -> None:
 def test_run_after_must_be_aware_and_exclusive_with_countdown() -> None:
     now = datetime.now().astimezone()
     with pytest.raises(TaskValidationError, match="timezone-aware"):
-        validation.check_schedule(datetime(2030, 1, 1), None, now)  # noqa: DTZ001
+        validation.check_schedule(datetime(2030, 1, 1), None, now)
     with pytest.raises(TaskValidationError, match="not both"):
         validation.check_schedule(now, 5, now)
     assert validation.check_schedule(None, 5, now) == now + timedelta(seconds=5)
