@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import redis
@@ -18,6 +19,9 @@ from django.conf import settings
 
 import tests.support.tasks  # noqa: F401  (registers the test task functions)
 from django_task_queue.broker.client import Broker, get_broker, reset_broker
+
+if TYPE_CHECKING:
+    from tests.support.processes import WorkerProcess
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -70,3 +74,28 @@ def broker() -> Iterator[Broker]:
 def stores(broker: Broker, transactional_db: None) -> Broker:
     """Real PostgreSQL (committed transactions, so on-commit pushes run) and Redis."""
     return broker
+
+
+@pytest.fixture
+def start_worker(stores: Broker, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real `run_worker` processes; every one is killed at the end of the test."""
+    from tests.support.processes import WorkerProcess
+
+    started: list[WorkerProcess] = []
+
+    def start(*args: str, overrides: dict[str, Any] | None = None) -> WorkerProcess:
+        process = WorkerProcess(tmp_path, *args, overrides=overrides, name=f"w{len(started)}")
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def marker_dir(tmp_path: Path) -> Path:
+    """A folder where test task functions record what ran, one file per process."""
+    path = tmp_path / "markers"
+    path.mkdir()
+    return path

@@ -35,6 +35,7 @@ class Claim:
     task_id: str
     queue_name: str
     token: str
+    score: int
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Broker:
                 "claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token]
             )
             if popped:
-                return Claim(task_id=popped[0], queue_name=queue_name, token=token)
+                return Claim(popped[0], queue_name, token, int(float(popped[1])))
         return None
 
     def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:

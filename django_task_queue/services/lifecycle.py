@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.backoff import retry_delay_s
-from django_task_queue.broker.client import Broker, Claim
+from django_task_queue.broker.client import Broker, Claim, PushEntry
 from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.services.producer import push_entry
 from django_task_queue.states import AttemptOutcome, TaskStatus
 from django_task_queue.timeutil import to_ms
@@ -71,16 +72,21 @@ def claim_next(
     claim = broker.claim(queue_names, uuid.uuid4().hex, to_ms(now), lease_ms)
     if claim is None:
         return None
-    row = store.fetch_one(
-        "claim_task",
-        {
-            "task_id": claim.task_id,
-            "worker_id": worker_id,
-            "now": now,
-            "lease_expires_at": now + timedelta(milliseconds=lease_ms),
-            "due_by": now + _DUE_TOLERANCE,
-        },
-    )
+    try:
+        row = store.fetch_one(
+            "claim_task",
+            {
+                "task_id": claim.task_id,
+                "worker_id": worker_id,
+                "now": now,
+                "lease_expires_at": now + timedelta(milliseconds=lease_ms),
+                "due_by": now + _DUE_TOLERANCE,
+            },
+        )
+    except StoreUnavailableError:
+        # PostgreSQL is down: hand the entry back now rather than after its lease runs out.
+        broker.push(claim.queue_name, [PushEntry(claim.task_id, claim.score, 0)], to_ms(now))
+        raise
     if row is None:
         _settle_unclaimable(broker, claim)
         return False
