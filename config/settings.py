@@ -140,3 +140,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"django_task_queue": {"handlers": ["console"], "level": "INFO"}},
 }
+TEST_RUNNER = "config.test_runner.PytestRunner"
