@@ -45,6 +45,43 @@ def pytest_configure(config: pytest.Config) -> None:
     }
 
 
+def _postgres_reachable() -> bool:
+    import psycopg
+
+    conf = settings.DATABASES["default"]
+    try:
+        with psycopg.connect(
+            host=conf.get("HOST") or "127.0.0.1",
+            port=int(conf.get("PORT") or 5432),
+            user=conf.get("USER") or None,
+            dbname="postgres",
+            connect_timeout=2,
+        ):
+            return True
+    except psycopg.Error:
+        return False
+
+
+_SERVICE_FIXTURES = {"db", "transactional_db", "stores", "broker", "start_worker"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need a missing service skip locally; under CI=true the run fails instead."""
+    missing = [
+        name
+        for name, reachable in (("PostgreSQL", _postgres_reachable), ("Redis", _redis_reachable))
+        if not reachable()
+    ]
+    if not missing:
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"{' and '.join(missing)} unreachable; CI=true requires them")
+    skip = pytest.mark.skip(reason=f"{' and '.join(missing)} not reachable")
+    for item in items:
+        if _SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(skip)
+
+
 def require_redis() -> None:
     if not _redis_reachable():
         if IN_CI:
