@@ -123,6 +123,15 @@ class Broker:
             for chunk in _chunks(task_ids)
         )
 
+    def absent(self, queue_name: str, task_ids: Sequence[str], now_ms: int) -> list[str]:
+        """The ids this queue's index lacks (not ready, not delayed, no live lease)."""
+        q = self.keys.queue(queue_name)
+        missing: list[str] = []
+        for chunk in _chunks(task_ids):
+            found = self._run("absent", [q.ready, q.delayed, q.leases], [now_ms, *chunk])
+            missing += [_text(task_id) for task_id in found]
+        return missing
+
     def reconcile(self, queue_name: str, entries: Sequence[PushEntry], now_ms: int) -> int:
         """Re-push the entries this queue's index lacks; returns how many were missing."""
         self._remember_queue(queue_name)

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -98,14 +99,36 @@ def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:
             if not rows:
                 break
             after_seq = rows[-1][2]
-            entries: dict[str, list[PushEntry]] = {}
-            for task_id, priority, seq, queue_name, due_at in rows:
-                entries.setdefault(queue_name, []).append(
-                    push_entry(task_id, priority, seq, due_at)
-                )
-            now_ms = to_ms(timezone.now())
-            for queue_name, queue_entries in entries.items():
-                pushed += broker.reconcile(queue_name, queue_entries, now_ms)
+            pushed += _repush_absent(broker, rows)
         if pushed:
             logger.warning("reconciler re-pushed %d task(s) that Redis had lost", pushed)
         return pushed
+
+
+def _repush_absent(broker: Broker, rows: list[tuple[Any, ...]]) -> int:
+    """Re-push the rows Redis lacks, after PostgreSQL confirms they are still waiting.
+
+    The second look matters: a task claimed and finished between the scan and the Redis check
+    is absent from Redis but no longer waiting, and must not be pushed again.
+    """
+    ids_by_queue: dict[str, list[str]] = {}
+    for task_id, _priority, _seq, queue_name, _due_at in rows:
+        ids_by_queue.setdefault(queue_name, []).append(str(task_id))
+    now_ms = to_ms(timezone.now())
+    absent = [
+        task_id
+        for queue_name, ids in ids_by_queue.items()
+        for task_id in broker.absent(queue_name, ids, now_ms)
+    ]
+    if not absent:
+        return 0
+    entries: dict[str, list[PushEntry]] = {}
+    for task_id, priority, seq, queue_name, due_at in store.fetch_all(
+        "waiting_by_ids", {"ids": absent}
+    ):
+        entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
+    now_ms = to_ms(timezone.now())
+    return sum(
+        broker.reconcile(queue_name, queue_entries, now_ms)
+        for queue_name, queue_entries in entries.items()
+    )

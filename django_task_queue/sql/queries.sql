@@ -144,3 +144,9 @@ FROM django_task_queue_task
 WHERE status IN ('pending', 'retry') AND seq > %(after_seq)s AND updated_at < %(changed_before)s
 ORDER BY seq
 LIMIT %(limit)s;
+
+-- name: waiting_by_ids --
+-- The reconciler's second look: which of the tasks Redis lacks are still waiting right now.
+SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after)
+FROM django_task_queue_task
+WHERE id = ANY(%(ids)s::uuid[]) AND status IN ('pending', 'retry');
