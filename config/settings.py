@@ -141,3 +141,16 @@ LOGGING = {
     "loggers": {"django_task_queue": {"handlers": ["console"], "level": "INFO"}},
 }
 TEST_RUNNER = "config.test_runner.PytestRunner"
+
+# Django's own task API (`django.tasks`) on this queue: see docs/django-tasks.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_task_queue.backends.TaskQueueBackend",
+        "QUEUES": ["default", "high_priority"],
+    },
+    "retrying": {
+        "BACKEND": "django_task_queue.backends.TaskQueueBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {"max_retries": 2, "retry_delay": 0},
+    },
+}

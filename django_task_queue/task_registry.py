@@ -37,10 +37,20 @@ class TaskFunction:
     name: str
     func: Callable[..., Any]
     options: TaskOptions
+    # Set for a function decorated with Django's `@task` (see django_task_queue/backends.py).
+    django_task: Any = None
+
+    @property
+    def takes_context(self) -> bool:
+        return bool(getattr(self.django_task, "takes_context", False))
 
     @property
     def signature(self) -> inspect.Signature:
-        return inspect.signature(self.func)
+        """The arguments callers pass: a Django task's leading `context` is ours to supply."""
+        signature = inspect.signature(self.func)
+        if self.takes_context:
+            return signature.replace(parameters=list(signature.parameters.values())[1:])
+        return signature
 
     @property
     def doc(self) -> str:
@@ -99,7 +109,15 @@ class TaskRegistry:
         try:
             return self._tasks[name]
         except KeyError:
-            raise UnknownTaskError(name) from None
+            pass
+        django_task = _import_django_task(name)
+        if django_task is None:
+            raise UnknownTaskError(name)
+        task = TaskFunction(
+            name=name, func=django_task.func, options=TaskOptions(), django_task=django_task
+        )
+        self._tasks[name] = task
+        return task
 
     def name_of(self, func: Callable[..., Any]) -> str:
         """The registered name of a function object."""
@@ -127,6 +145,24 @@ def _same_function(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
         getattr(a, "__module__", None) == getattr(b, "__module__", None)
         and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
     )
+
+
+def _import_django_task(path: str) -> Any:
+    """The Django `@task` object at a dotted module path, or None when there is none.
+
+    Tasks enqueued through Django's task API are named by their module path; a worker finds
+    them by importing that path, and runs only what is really a Django Task object.
+    """
+    if "." not in path:
+        return None
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+
+    try:
+        candidate = import_string(path)
+    except ImportError:
+        return None
+    return candidate if isinstance(candidate, Task) else None
 
 
 task_registry = TaskRegistry()

@@ -20,6 +20,7 @@ from django_task_queue.services.lifecycle import ClaimedTask, Failure
 from django_task_queue.services.validation import json_roundtrip
 from django_task_queue.states import AttemptOutcome
 from django_task_queue.task_registry import task_registry
+from django_task_queue.worker import django_bridge
 
 
 class TaskTimeout(BaseException):
@@ -42,12 +43,15 @@ Outcome = Success | Failure
 def execute(task: ClaimedTask) -> Outcome:
     """Run one attempt; WorkerInterrupt is the only exception that leaves this function."""
     try:
-        func = task_registry.get_task(task.task_name).func
+        function = task_registry.get_task(task.task_name)
     except UnknownTaskError as exc:
         return Failure(AttemptOutcome.ERROR, "UnknownTaskError", str(exc), "")
+    args = task.args
+    if function.takes_context:
+        args = [django_bridge.context_for(task, function), *args]
     try:
         with _soft_timeout(task.timeout_s):
-            result = _call(func, task.args, task.kwargs)
+            result = _call(function.func, args, task.kwargs)
     except TaskTimeout:
         return Failure(
             AttemptOutcome.TIMEOUT,
@@ -59,7 +63,7 @@ def execute(task: ClaimedTask) -> Outcome:
         raise
     except Exception as exc:  # noqa: BLE001  (any error of task code becomes a failed attempt)
         return Failure(
-            AttemptOutcome.ERROR, type(exc).__name__, str(exc) or repr(exc), traceback.format_exc()
+            AttemptOutcome.ERROR, _type_path(exc), str(exc) or repr(exc), traceback.format_exc()
         )
     try:
         return Success(json_roundtrip("result", result))
@@ -71,6 +75,14 @@ def execute(task: ClaimedTask) -> Outcome:
             f"{exc.message}",
             "",
         )
+
+
+def _type_path(exc: BaseException) -> str:
+    """A builtin exception by its name, any other by its importable path."""
+    kind = type(exc)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _call(func: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:

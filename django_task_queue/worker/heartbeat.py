@@ -39,6 +39,7 @@ class Heartbeat(threading.Thread):
                 self.beat()
                 self.wake.wait(conf.HEARTBEAT_INTERVAL_S)
                 self.wake.clear()
+            self.flush_stats()  # what the worker counted since its last beat
         finally:
             connection.close()
 
@@ -61,8 +62,16 @@ class Heartbeat(threading.Thread):
                 if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
                     self._hard_timeout(running.task.timeout_s)
             broker.record_worker(worker.record(), ttl_s=conf.WORKER_TTL_S)
+            worker.stats.flush(broker)
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             logger.warning("heartbeat failed, will retry: %s", exc)
+
+    def flush_stats(self) -> None:
+        """Write the worker's metric counts to Redis; kept for the next try when it is down."""
+        try:
+            self.worker.stats.flush(get_broker())
+        except BrokerUnavailableError as exc:
+            logger.warning("metrics not written, will retry: %s", exc)
 
     def _hard_timeout(self, timeout_s: float) -> None:
         """Task code ignored the soft timeout (blocked in C, or swallowed it): record and exit."""
@@ -77,7 +86,12 @@ class Heartbeat(threading.Thread):
             "",
         )
         duration_ms = (time.monotonic() - running.started_monotonic) * 1000
-        fail(get_broker(), running.task, failure, duration_ms)
+        status = fail(get_broker(), running.task, failure, duration_ms)
+        if status is not None:
+            self.worker.stats.task_finished(
+                running.task, "retried" if status == "retry" else "failed", duration_ms
+            )
+            self.flush_stats()  # the process exits next: nothing else would write them
         logger.error(
             "hard timeout: task_id=%s attempt=%s worker=%s; exiting so the supervisor replaces it",
             running.task.id,

@@ -26,9 +26,11 @@ from django_task_queue.services.lifecycle import (
 )
 from django_task_queue.store import ensure_usable_connection
 from django_task_queue.timeutil import to_ms
+from django_task_queue.worker import django_bridge
 from django_task_queue.worker.executor import Success, WorkerInterrupt, execute
 from django_task_queue.worker.heartbeat import Heartbeat
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.stats import WorkerStats
 
 logger = logging.getLogger("django_task_queue.worker")
 
@@ -54,6 +56,7 @@ class Worker:
         self._in_task = False
         self._outage_logged = False
         self._backoff = threading.Event()
+        self.stats = WorkerStats()  # metric counts; the heartbeat writes them to Redis
 
     # -- signals ---------------------------------------------------------------------------
 
@@ -146,6 +149,8 @@ class Worker:
             f"worker={self.worker_id} queue={task.queue_name}"
         )
         logger.info("task started: %s", log_fields)
+        self.stats.task_started(task, timezone.now())
+        django_bridge.send_started(task)
         started = time.monotonic()
         self.current = Running(task, started)
         try:
@@ -165,11 +170,13 @@ class Worker:
         self.tasks_done += 1
         if isinstance(outcome, Success):
             if complete(broker, task, outcome.result_json, duration_ms):
+                self.stats.task_finished(task, "succeeded", duration_ms)
                 logger.info("task succeeded: %s duration_ms=%.1f", log_fields, duration_ms)
             else:
                 logger.warning("task outcome dropped (a newer attempt owns it): %s", log_fields)
-            return
-        self._record_failure(task, outcome, duration_ms, log_fields)
+        else:
+            self._record_failure(task, outcome, duration_ms, log_fields)
+        django_bridge.send_finished(task)
 
     def _record_failure(
         self, task: ClaimedTask, failure: Failure, duration_ms: float, log_fields: str
@@ -178,6 +185,7 @@ class Worker:
         if status is None:
             logger.warning("task outcome dropped (a newer attempt owns it): %s", log_fields)
         elif status == "retry":
+            self.stats.task_finished(task, "retried", duration_ms)
             logger.info(
                 "task retried: %s error=%s: %s",
                 log_fields,
@@ -185,6 +193,7 @@ class Worker:
                 failure.error_message,
             )
         else:
+            self.stats.task_finished(task, "failed", duration_ms)
             logger.warning(
                 "task failed: %s error=%s: %s",
                 log_fields,

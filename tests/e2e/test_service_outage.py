@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from pytest_django.fixtures import Settings
 
 from django_task_queue.broker.client import Broker, reset_broker
 from django_task_queue.models import Task
@@ -76,16 +77,14 @@ def _pings(client: redis.Redis) -> bool:
 
 
 @pytest.fixture
-def spare_redis(
-    tmp_path: Path, stores: Broker, settings: pytest.FixtureRequest
-) -> Iterator[SpareRedis]:
+def spare_redis(tmp_path: Path, stores: Broker, settings: Settings) -> Iterator[SpareRedis]:
     if shutil.which("redis-server") is None:
         if IN_CI:
             pytest.fail("redis-server is needed for the outage tests under CI=true")
         pytest.skip("redis-server is not installed")
     server = SpareRedis(tmp_path)
     server.start()
-    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "REDIS_URL": server.url}  # type: ignore[attr-defined]
+    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "REDIS_URL": server.url}
     reset_broker()
     yield server
     server.stop()

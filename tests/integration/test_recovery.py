@@ -6,8 +6,8 @@ import uuid
 from datetime import timedelta
 from unittest import mock
 
-import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError
@@ -67,9 +67,9 @@ def test_a_stale_worker_cannot_overwrite_the_newer_attempt(stores: Broker) -> No
 
 
 def test_a_task_lost_too_often_is_failed_as_a_poison_pill(
-    stores: Broker, settings: pytest.FixtureRequest
+    stores: Broker, settings: Settings
 ) -> None:
-    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 2}  # type: ignore[attr-defined]
+    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 2}
     task = enqueue("add_numbers", [1, 2], max_retries=0)
     for worker_id in ("w1", "w2"):
         _claim(stores, worker_id)

@@ -1,4 +1,5 @@
 import pytest
+from pytest_django.fixtures import Settings
 
 from django_task_queue.conf import parse_settings
 from django_task_queue.exceptions import ConfigurationError
@@ -29,10 +30,10 @@ def test_a_bad_setting_is_a_clear_error_naming_it(raw: dict[str, object], messag
         parse_settings(raw)
 
 
-def test_system_check_reports_a_bad_setting(settings: pytest.FixtureRequest) -> None:
+def test_system_check_reports_a_bad_setting(settings: Settings) -> None:
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
-    settings.TASK_QUEUE = {"LEASE_S": -1}  # type: ignore[attr-defined]
+    settings.TASK_QUEUE = {"LEASE_S": -1}
     with pytest.raises(SystemCheckError, match=r"django_task_queue\.E001"):
         call_command("check")
