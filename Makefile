@@ -8,7 +8,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup deps client-deps client-build services migrate run test test-python test-client test-e2e lint format bench clean
+.PHONY: help setup deps client-deps client-build run test test-python test-redis62 test-client test-e2e lint format bench clean
 
 help:
 	@echo "make run    set everything up and start the API, workers and dashboard on http://127.0.0.1:$(PORT)"
@@ -34,27 +34,29 @@ client-deps: client/node_modules/.installed
 client-build: client-deps
 	cd client && npm run build
 
-services: deps
-	@$(PY) scripts/check_services.py
+setup: deps client-build
 
-migrate: services
-	$(PY) manage.py migrate --no-input -v 0
-
-setup: deps client-build migrate
-
+# Services: DATABASE_URL / REDIS_URL when set, else 127.0.0.1:5432 / 6379 when they answer, else
+# embedded PostgreSQL 18 and Redis 6.2 under .run/ (scripts/local_services.py).
 run: setup
 	$(PY) scripts/run_stack.py
 
-test: deps client-deps services test-python test-client test-e2e
+test: deps client-build lint
+	$(PY) scripts/with_services.py -- $(MAKE) --no-print-directory test-python test-client test-e2e
+	$(PY) scripts/with_services.py --embedded-redis -- $(MAKE) --no-print-directory test-redis62
 
 test-python:
 	$(PY) -m pytest
 
+# The broker must work on Redis 6.2 (embedded) as well as the machine's 7.x.
+test-redis62:
+	$(PY) -m pytest -q tests/integration tests/e2e
+
 test-client:
 	cd client && npm run lint && npm test
 
-test-e2e: client-build
-	scripts/e2e.sh
+test-e2e:
+	$(PY) scripts/dashboard_e2e.py
 
 lint: deps
 	.venv/bin/ruff check .

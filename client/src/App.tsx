@@ -1,0 +1,31 @@
+import { Route, Routes } from 'react-router';
+import { AuthGate } from './components/AuthGate';
+import { Layout } from './components/Layout';
+import { CreateTaskPage } from './pages/CreateTaskPage';
+import { FailuresPage } from './pages/FailuresPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { TaskDetailPage } from './pages/TaskDetailPage';
+import { TasksPage } from './pages/TasksPage';
+import { WorkersPage } from './pages/WorkersPage';
+
+/** The routes; Django serves index.html for every non-API path so that deep links work. */
+export function App() {
+  return (
+    <AuthGate>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<OverviewPage />} />
+          <Route path="tasks" element={<TasksPage />} />
+          <Route path="tasks/:id" element={<TaskDetailPage />} />
+          <Route path="failures" element={<FailuresPage />} />
+          <Route path="workers" element={<WorkersPage />} />
+          <Route path="create" element={<CreateTaskPage />} />
+          <Route path="login" element={<LoginPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </AuthGate>
+  );
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { wireTask, wireTaskDetail } from '../test/fixtures';
+import { toDate, toStats, toTask, toTaskDetail, toTaskQuery, toWireTaskCreate } from './convert';
+
+describe('converters from the wire', () => {
+  it('turns a task into camelCase with Dates', () => {
+    const task = toTask(
+      wireTask({ status: 'success', started_at: '2025-01-02T03:04:06Z', completed_at: '2025-01-02T03:04:07.500Z', result: 30 }),
+    );
+    expect(task.taskName).toBe('add_numbers');
+    expect(task.queueName).toBe('default');
+    expect(task.priorityName).toBe('normal');
+    expect(task.createdAt).toEqual(new Date('2025-01-02T03:04:05Z'));
+    expect((task.completedAt?.getTime() ?? 0) - (task.startedAt?.getTime() ?? 0)).toBe(1500);
+    expect(task.runAfter).toBeNull();
+    expect(task.result).toBe(30);
+  });
+
+  it('keeps the detail view attempts and waiting reason', () => {
+    const detail = toTaskDetail(
+      wireTaskDetail({
+        status: 'failed',
+        waiting_reason: null,
+        attempts: [
+          {
+            number: 1,
+            worker_id: 'w-1',
+            started_at: '2025-01-02T03:04:06Z',
+            finished_at: '2025-01-02T03:04:07Z',
+            outcome: 'error',
+            error_type: 'ValueError',
+            error_message: 'boom',
+            traceback: 'Traceback...',
+            duration_ms: 1000,
+          },
+        ],
+      }),
+    );
+    expect(detail.attempts).toHaveLength(1);
+    expect(detail.attempts[0]).toMatchObject({ workerId: 'w-1', outcome: 'error', errorType: 'ValueError', durationMs: 1000 });
+    expect(detail.attempts[0].finishedAt).toEqual(new Date('2025-01-02T03:04:07Z'));
+  });
+
+  it('reads null and unparsable dates as null', () => {
+    expect(toDate(null)).toBeNull();
+    expect(toDate('not a date')).toBeNull();
+  });
+
+  it('converts stats, filling missing counts with zero', () => {
+    const stats = toStats({
+      generated_at: '2025-01-02T03:04:05Z',
+      window_minutes: 60,
+      counts: { pending: 2, failed: 1, total: 3 },
+      counts_are_estimates: false,
+      queues: [
+        {
+          queue_name: 'default', redis_ready: 2, redis_delayed: 0, redis_processing: 0, pending: 2, scheduled: 0,
+          retry: 0, processing: 0, failed: 1, drift: 0, oldest_waiting_age_s: 12.5, live_workers: 0,
+        },
+      ],
+      throughput: [{ minute: '2025-01-02T03:03:00Z', completed: 4, failed: 1 }],
+      wait_time_ms: { p50: 10, p95: 90 },
+      run_time_ms: { p50: null, p95: null },
+      wait_by_priority: [{ priority_name: 'high', waiting: 1, p50_ms: 5, p95_ms: 9 }],
+    });
+    expect(stats.counts).toEqual({ pending: 2, processing: 0, success: 0, retry: 0, failed: 1, cancelled: 0, total: 3 });
+    expect(stats.queues[0]).toMatchObject({ queueName: 'default', oldestWaitingAgeS: 12.5, liveWorkers: 0 });
+    expect(stats.throughput[0].minute).toEqual(new Date('2025-01-02T03:03:00Z'));
+    expect(stats.waitByPriority[0]).toEqual({ priorityName: 'high', waiting: 1, p50Ms: 5, p95Ms: 9 });
+  });
+});
+
+describe('converters to the wire', () => {
+  it('builds the create body in snake_case, leaving unset options out', () => {
+    expect(toWireTaskCreate({ taskName: 'add_numbers', args: [1, 2], kwargs: {}, priority: 'high', maxRetries: 0 })).toEqual({
+      task_name: 'add_numbers',
+      args: [1, 2],
+      kwargs: {},
+      priority: 'high',
+      max_retries: 0,
+    });
+  });
+
+  it('builds the list query with ISO dates and without page 1', () => {
+    const query = toTaskQuery({
+      status: 'failed',
+      queueName: 'default',
+      taskName: 'failing_task',
+      createdAfter: new Date('2025-01-01T00:00:00Z'),
+      page: 1,
+      pageSize: 50,
+    });
+    expect(query).toEqual({
+      status: 'failed',
+      queue_name: 'default',
+      task_name: 'failing_task',
+      created_after: '2025-01-01T00:00:00.000Z',
+      page_size: '50',
+    });
+  });
+});

@@ -1,0 +1,103 @@
+/** One typed function per API endpoint; each returns app types. */
+import { request } from './client';
+import {
+  toFailureGroup,
+  toHealth,
+  toListMeta,
+  toMe,
+  toStats,
+  toTask,
+  toTaskDetail,
+  toTaskFunction,
+  toTaskQuery,
+  toWireTaskCreate,
+  toWorker,
+} from './convert';
+import type {
+  FailureGroup,
+  Health,
+  Me,
+  Page,
+  Stats,
+  Task,
+  TaskCreate,
+  TaskDetail,
+  TaskFilters,
+  TaskFunction,
+  Worker,
+} from './types';
+import type {
+  WireFailureGroup,
+  WireHealth,
+  WireMe,
+  WireStats,
+  WireTask,
+  WireTaskDetail,
+  WireTaskFunction,
+  WireWorker,
+} from './wire';
+
+export async function listTasks(filters: TaskFilters, signal?: AbortSignal): Promise<Page<Task>> {
+  const { data, meta } = await request<WireTask[]>('/tasks/', { query: toTaskQuery(filters), signal });
+  const items = (data ?? []).map(toTask);
+  return { items, meta: toListMeta(meta, items.length) };
+}
+
+export async function getTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {
+  const { data } = await request<WireTaskDetail>(`/tasks/${encodeURIComponent(id)}/`, { signal });
+  return toTaskDetail(data);
+}
+
+export async function createTask(task: TaskCreate): Promise<Task> {
+  const { data } = await request<WireTask>('/tasks/', { method: 'POST', body: toWireTaskCreate(task) });
+  return toTask(data);
+}
+
+export async function retryTask(id: string): Promise<Task> {
+  const { data } = await request<WireTask>(`/tasks/${encodeURIComponent(id)}/retry/`, { method: 'POST' });
+  return toTask(data);
+}
+
+export async function cancelTask(id: string): Promise<Task> {
+  const { data } = await request<WireTask>(`/tasks/${encodeURIComponent(id)}/cancel/`, { method: 'POST' });
+  return toTask(data);
+}
+
+export async function getStats(minutes: number, signal?: AbortSignal): Promise<Stats> {
+  const { data } = await request<WireStats>('/stats/', { query: { minutes }, signal });
+  return toStats(data);
+}
+
+export async function listFailures(minutes: number, signal?: AbortSignal): Promise<FailureGroup[]> {
+  const { data } = await request<WireFailureGroup[]>('/failures/', { query: { minutes }, signal });
+  return (data ?? []).map(toFailureGroup);
+}
+
+export async function listWorkers(signal?: AbortSignal): Promise<Worker[]> {
+  const { data } = await request<WireWorker[]>('/workers/', { signal });
+  return (data ?? []).map(toWorker);
+}
+
+export async function listTaskFunctions(signal?: AbortSignal): Promise<TaskFunction[]> {
+  const { data } = await request<WireTaskFunction[]>('/task-functions/', { signal });
+  return (data ?? []).map(toTaskFunction);
+}
+
+export async function getHealth(signal?: AbortSignal): Promise<Health> {
+  const { data } = await request<WireHealth>('/health/', { signal, dataOnStatus: [503] });
+  return toHealth(data);
+}
+
+export async function getMe(signal?: AbortSignal): Promise<Me> {
+  const { data } = await request<WireMe>('/auth/me/', { signal });
+  return toMe(data);
+}
+
+export async function login(username: string, password: string): Promise<Me> {
+  const { data } = await request<WireMe>('/auth/login/', { method: 'POST', body: { username, password } });
+  return toMe(data);
+}
+
+export async function logout(): Promise<void> {
+  await request<unknown>('/auth/logout/', { method: 'POST' });
+}

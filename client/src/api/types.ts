@@ -1,0 +1,210 @@
+/** The app's types: camelCase names and Date values, converted from the wire in convert.ts. */
+import type { JsonValue } from './wire';
+
+export type { JsonValue };
+
+export const TASK_STATUSES = ['pending', 'processing', 'success', 'retry', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const PRIORITY_NAMES = ['critical', 'high', 'normal', 'low'] as const;
+export type PriorityName = (typeof PRIORITY_NAMES)[number];
+
+export const ATTEMPT_OUTCOMES = ['running', 'success', 'error', 'timeout', 'lost', 'interrupted'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+export const WORKER_STATES = ['idle', 'busy', 'stopping'] as const;
+export type WorkerState = (typeof WORKER_STATES)[number];
+
+/** Statuses a task waits in (not yet running, not finished). */
+export const WAITING_STATUSES: readonly TaskStatus[] = ['pending', 'retry'];
+
+export interface Task {
+  id: string;
+  taskName: string;
+  status: TaskStatus;
+  args: JsonValue[];
+  kwargs: Record<string, JsonValue>;
+  priority: number;
+  priorityName: PriorityName;
+  queueName: string;
+  result: JsonValue;
+  errorMessage: string | null;
+  traceback: string | null;
+  retryCount: number;
+  maxRetries: number;
+  retryDelay: number;
+  timeout: number;
+  attempt: number;
+  workerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  runAfter: Date | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  nextRetryAt: Date | null;
+}
+
+export interface Attempt {
+  number: number;
+  workerId: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  outcome: AttemptOutcome;
+  errorType: string | null;
+  errorMessage: string | null;
+  traceback: string | null;
+  durationMs: number | null;
+}
+
+export interface TaskDetail extends Task {
+  attempts: Attempt[];
+  waitingReason: string | null;
+}
+
+export interface ListMeta {
+  page: number;
+  pageSize: number;
+  count: number;
+  countIsEstimate: boolean;
+  hasNext: boolean;
+  hasPrevious: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  meta: ListMeta;
+}
+
+export type StatusCounts = Record<TaskStatus, number> & { total: number };
+
+export interface QueueStats {
+  queueName: string;
+  redisReady: number;
+  redisDelayed: number;
+  redisProcessing: number;
+  pending: number;
+  scheduled: number;
+  retry: number;
+  processing: number;
+  failed: number;
+  drift: number;
+  oldestWaitingAgeS: number | null;
+  liveWorkers: number;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface ThroughputPoint {
+  minute: Date;
+  completed: number;
+  failed: number;
+}
+
+export interface PriorityWait {
+  priorityName: PriorityName;
+  waiting: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface Stats {
+  generatedAt: Date;
+  windowMinutes: number;
+  counts: StatusCounts;
+  countsAreEstimates: boolean;
+  queues: QueueStats[];
+  throughput: ThroughputPoint[];
+  waitTimeMs: Percentiles;
+  runTimeMs: Percentiles;
+  waitByPriority: PriorityWait[];
+}
+
+export interface FailureGroup {
+  errorType: string;
+  errorMessage: string;
+  taskName: string;
+  count: number;
+  lastSeenAt: Date | null;
+  exampleTaskId: string | null;
+}
+
+export interface Worker {
+  workerId: string;
+  hostname: string;
+  pid: number | null;
+  queues: string[];
+  currentTaskId: string | null;
+  startedAt: Date | null;
+  lastSeenAt: Date | null;
+  heartbeatAgeS: number | null;
+  tasksDone: number;
+  state: WorkerState;
+}
+
+export interface TaskFunctionParameter {
+  name: string;
+  kind: string;
+  required: boolean;
+  default: JsonValue | undefined;
+}
+
+export interface TaskFunctionDefaults {
+  priorityName: PriorityName;
+  priority: number;
+  maxRetries: number;
+  retryDelay: number;
+  timeout: number;
+  queueName: string;
+}
+
+export interface TaskFunction {
+  name: string;
+  doc: string;
+  signature: string;
+  parameters: TaskFunctionParameter[];
+  defaults: TaskFunctionDefaults;
+}
+
+export interface Me {
+  authenticated: boolean;
+  username: string | null;
+  canWrite: boolean;
+  authRequired: boolean;
+}
+
+export interface Health {
+  postgres: { ok: boolean; error: string | null };
+  redis: { ok: boolean; error: string | null };
+  workersAlive: number;
+}
+
+/** What the create form sends; converted to the wire body by toWireTaskCreate. */
+export interface TaskCreate {
+  taskName: string;
+  args: JsonValue[];
+  kwargs: Record<string, JsonValue>;
+  priority: PriorityName | number;
+  maxRetries?: number;
+  retryDelay?: number;
+  timeout?: number;
+  queueName?: string;
+  runAfter?: Date | null;
+  countdown?: number;
+}
+
+/** Filters of GET /api/tasks/, the same names the URL query string carries. */
+export interface TaskFilters {
+  status?: TaskStatus;
+  priority?: PriorityName;
+  queueName?: string;
+  taskName?: string;
+  search?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  ordering?: string;
+  page?: number;
+  pageSize?: number;
+}

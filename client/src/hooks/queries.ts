@@ -1,0 +1,96 @@
+/** TanStack Query hooks for every API read, polling at the user's interval. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  getHealth,
+  getMe,
+  getStats,
+  getTask,
+  listFailures,
+  listTaskFunctions,
+  listTasks,
+  listWorkers,
+} from '../api/endpoints';
+import { recordQueueDepths } from '../lib/queueHistory';
+import { filtersFromParams } from '../lib/taskQuery';
+import { useRefetchInterval } from './usePolling';
+
+export const queryKeys = {
+  me: ['me'] as const,
+  health: ['health'] as const,
+  stats: (minutes: number) => ['stats', minutes] as const,
+  tasks: (search: string) => ['tasks', search] as const,
+  task: (id: string) => ['task', id] as const,
+  failures: (minutes: number) => ['failures', minutes] as const,
+  workers: ['workers'] as const,
+  taskFunctions: ['task-functions'] as const,
+};
+
+export function useStats(minutes: number) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.stats(minutes),
+    queryFn: async ({ signal }) => {
+      const stats = await getStats(minutes, signal);
+      recordQueueDepths(stats);
+      return stats;
+    },
+    refetchInterval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The tasks page's list; `search` is the URL query string, read afresh at each poll. */
+export function useTasks(search: string) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.tasks(search),
+    queryFn: ({ signal }) => listTasks(filtersFromParams(new URLSearchParams(search)), signal),
+    refetchInterval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTask(id: string) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.task(id),
+    queryFn: ({ signal }) => getTask(id, signal),
+    refetchInterval,
+  });
+}
+
+export function useFailures(minutes: number) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.failures(minutes),
+    queryFn: ({ signal }) => listFailures(minutes, signal),
+    refetchInterval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useWorkers() {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({ queryKey: queryKeys.workers, queryFn: ({ signal }) => listWorkers(signal), refetchInterval });
+}
+
+export function useTaskFunctions() {
+  return useQuery({
+    queryKey: queryKeys.taskFunctions,
+    queryFn: ({ signal }) => listTaskFunctions(signal),
+    staleTime: 60_000,
+  });
+}
+
+export function useHealth() {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: ({ signal }) => getHealth(signal),
+    refetchInterval: refetchInterval === false ? false : Math.max(refetchInterval, 10_000),
+  });
+}
+
+export function useMe() {
+  return useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => getMe(signal), staleTime: 30_000, retry: false });
+}

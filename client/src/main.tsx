@@ -1,0 +1,23 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { App } from './App';
+import { PollingProvider } from './hooks/PollingProvider';
+import { createQueryClient } from './queryClient';
+import './styles/index.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={createQueryClient()}>
+      <PollingProvider>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </PollingProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

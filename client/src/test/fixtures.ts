@@ -1,0 +1,57 @@
+/** Wire-shaped sample data for tests. */
+import type { WireTask, WireTaskDetail, WireTaskFunction } from '../api/wire';
+
+export function wireTask(overrides: Partial<WireTask> = {}): WireTask {
+  return {
+    id: '3f2b8c1e-0000-4000-8000-000000000001',
+    task_name: 'add_numbers',
+    status: 'pending',
+    args: [10, 20],
+    kwargs: {},
+    priority: 0,
+    priority_name: 'normal',
+    queue_name: 'default',
+    result: null,
+    error_message: null,
+    traceback: null,
+    retry_count: 0,
+    max_retries: 3,
+    retry_delay: 60,
+    timeout: 300,
+    attempt: 0,
+    worker_id: null,
+    created_at: '2025-01-02T03:04:05Z',
+    updated_at: '2025-01-02T03:04:05Z',
+    run_after: null,
+    started_at: null,
+    completed_at: null,
+    next_retry_at: null,
+    ...overrides,
+  };
+}
+
+export function wireTaskDetail(overrides: Partial<WireTaskDetail> = {}): WireTaskDetail {
+  return { attempts: [], waiting_reason: null, ...wireTask(overrides), ...overrides };
+}
+
+export const addNumbersFunction: WireTaskFunction = {
+  name: 'add_numbers',
+  doc: 'Add two numbers.',
+  signature: '(a, b)',
+  parameters: [
+    { name: 'a', kind: 'POSITIONAL_OR_KEYWORD', required: true, default: null },
+    { name: 'b', kind: 'POSITIONAL_OR_KEYWORD', required: true, default: null },
+  ],
+  defaults: { priority_name: 'normal', priority: 0, max_retries: 3, retry_delay: 60, retry_backoff: true, timeout: 300, queue_name: 'default' },
+};
+
+export const slowTaskFunction: WireTaskFunction = {
+  name: 'slow_task',
+  doc: 'Sleep for a while.',
+  signature: "(duration=5, message='Processing...')",
+  parameters: [
+    { name: 'duration', kind: 'POSITIONAL_OR_KEYWORD', required: false, default: 5 },
+    { name: 'message', kind: 'POSITIONAL_OR_KEYWORD', required: false, default: 'Processing...' },
+  ],
+  defaults: { priority_name: 'normal', priority: 0, max_retries: 3, retry_delay: 60, retry_backoff: true, timeout: 300, queue_name: 'default' },
+};

@@ -1,0 +1,32 @@
+/** Renders a component with the app's providers: a fresh QueryClient, polling settings and a router. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { PollingProvider } from '../hooks/PollingProvider';
+
+/** Shows the router's current location so tests can assert on the URL. */
+function LocationProbe() {
+  const location = useLocation();
+  return <output data-testid="location">{location.pathname + location.search}</output>;
+}
+
+export function renderWithProviders(ui: ReactElement, { route = '/', path = '*' }: { route?: string; path?: string } = {}) {
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false, refetchInterval: false }, mutations: { retry: false } },
+  });
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <PollingProvider>
+        <MemoryRouter initialEntries={[route]}>
+          <Routes>
+            <Route path={path} element={ui} />
+            {path !== '*' && <Route path="*" element={<p>elsewhere</p>} />}
+          </Routes>
+          <LocationProbe />
+        </MemoryRouter>
+      </PollingProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, queryClient };
+}
