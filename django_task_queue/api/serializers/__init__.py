@@ -1,0 +1,1 @@
+"""The API's schema: request and response serializers, one module per resource."""

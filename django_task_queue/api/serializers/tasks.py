@@ -1,0 +1,153 @@
+"""Tasks on the wire: the task object, its attempts, and the bodies that create tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from rest_framework import serializers
+
+from django_task_queue.api.fields import (
+    PriorityField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+)
+from django_task_queue.api.queries import waiting_reason
+from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import TaskValidationError
+from django_task_queue.models import Attempt, Task
+from django_task_queue.priorities import PRIORITY_BY_NAME
+from django_task_queue.services import TaskSpec
+from django_task_queue.services.producer import build_row
+from django_task_queue.services.validation import (
+    MAX_DELAY_S,
+    MAX_RETRIES_LIMIT,
+    MAX_TIMEOUT_S,
+    QUEUE_NAME_PATTERN,
+)
+
+MAX_COUNTDOWN_S = 365 * MAX_DELAY_S
+
+TASK_FIELDS = (
+    "id", "task_name", "status", "args", "kwargs", "priority", "priority_name", "queue_name",
+    "result", "error_message", "traceback", "retry_count", "max_retries", "retry_delay",
+    "timeout", "attempt", "worker_id", "created_at", "updated_at", "run_after", "started_at",
+    "completed_at", "next_retry_at",
+)  # fmt: skip
+
+
+class AttemptSerializer(serializers.ModelSerializer[Attempt]):
+    class Meta:
+        model = Attempt
+        fields = (
+            "number", "worker_id", "started_at", "finished_at", "outcome", "error_type",
+            "error_message", "traceback", "duration_ms",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class TaskSerializer(serializers.ModelSerializer[Task]):
+    priority_name = serializers.ChoiceField(choices=list(PRIORITY_BY_NAME), read_only=True)
+
+    class Meta:
+        model = Task
+        fields: tuple[str, ...] = TASK_FIELDS
+        read_only_fields: tuple[str, ...] = fields
+
+
+class TaskDetailSerializer(TaskSerializer):
+    attempts = AttemptSerializer(many=True, read_only=True)
+    waiting_reason = serializers.SerializerMethodField(
+        help_text="Why a waiting task is not running yet; null unless pending or retry."
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = (*TASK_FIELDS, "attempts", "waiting_reason")
+        read_only_fields = fields
+
+    def get_waiting_reason(self, task: Task) -> str | None:
+        return waiting_reason(task)
+
+
+class StrictBodySerializer(serializers.Serializer[object]):
+    """A body naming a field the serializer does not declare is rejected, naming the field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class TaskCreateSerializer(StrictBodySerializer):
+    """One task to enqueue; omitted options take the task function's defaults, then settings'."""
+
+    task_name = StrictCharField(max_length=200, help_text="A registered task function.")
+    args = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False)
+    kwargs = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
+    priority = PriorityField(required=False, help_text="A name or an integer; default normal.")
+    max_retries = StrictIntegerField(min_value=0, max_value=MAX_RETRIES_LIMIT, required=False)
+    retry_delay = StrictFloatField(
+        min_value=0, max_value=MAX_DELAY_S, required=False, help_text="seconds"
+    )
+    timeout = StrictFloatField(
+        min_value=0.001, max_value=MAX_TIMEOUT_S, required=False, help_text="seconds"
+    )
+    queue_name = StrictCharField(
+        max_length=100,
+        required=False,
+        validators=[
+            RegexValidator(
+                QUEUE_NAME_PATTERN, "Must be 1 to 100 letters, digits, '_', '-', '.' or ':'."
+            )
+        ],
+    )
+    run_after = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Not before this time (ISO-8601)."
+    )
+    countdown = StrictFloatField(
+        min_value=0,
+        max_value=MAX_COUNTDOWN_S,
+        required=False,
+        allow_null=True,
+        help_text="Not before this many seconds from now.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("run_after") is not None and attrs.get("countdown") is not None:
+            raise serializers.ValidationError(
+                {"run_after": ["Give run_after or countdown, not both."]}
+            )
+        try:
+            # The producer's own checks (registry, signature, JSON) with messages naming the field;
+            # enqueue runs them again, so nothing here can let a bad task through.
+            build_row(self.to_spec(attrs), timezone.now())
+        except TaskValidationError as exc:
+            raise serializers.ValidationError({exc.field: [exc.message]}) from exc
+        return attrs
+
+    @staticmethod
+    def to_spec(attrs: Mapping[str, Any]) -> TaskSpec:
+        options = {key: value for key, value in attrs.items() if key != "task_name"}
+        return TaskSpec(task=attrs["task_name"], **options)
+
+
+class BulkTaskCreateSerializer(StrictBodySerializer):
+    tasks = TaskCreateSerializer(many=True, allow_empty=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        limit = get_settings().API_MAX_BULK
+        # Checked before the items are validated, so an oversized list costs nothing.
+        tasks = data.get("tasks") if isinstance(data, Mapping) else None
+        if isinstance(tasks, list) and len(tasks) > limit:
+            raise serializers.ValidationError(
+                {"tasks": [f"At most {limit} tasks per request; got {len(tasks)}."]}
+            )
+        return super().to_internal_value(data)
+
+    def specs(self) -> list[TaskSpec]:
+        return [TaskCreateSerializer.to_spec(attrs) for attrs in self.validated_data["tasks"]]
