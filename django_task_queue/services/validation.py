@@ -25,7 +25,10 @@ def json_roundtrip(field: str, value: Any) -> str:
     """The JSON text of `value`; raises unless decoding it gives the same value back."""
     normalized = _lists_for_tuples(value)
     try:
-        text = json.dumps(normalized, allow_nan=False, separators=(",", ":"))
+        text = json.dumps(normalized, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TaskValidationError(field, "may not contain unpaired surrogate characters") from exc
     except (TypeError, ValueError) as exc:
         raise TaskValidationError(field, f"must be JSON-serializable: {exc}") from exc
     if json.loads(text) != normalized:

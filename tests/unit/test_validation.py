@@ -15,6 +15,7 @@ from django_task_queue.task_registry import task_registry
         {1: "int key"},
         object(),
         "nul\x00byte",
+        "lone \ud800 surrogate",
     ],
 )
 def test_values_that_do_not_survive_json_are_rejected(value: object) -> None:
