@@ -37,6 +37,8 @@ class TaskQueueSettings:
     SHUTDOWN_GRACE_S: float = 30.0
     HARD_TIMEOUT_GRACE_S: float = 5.0
     API_OPEN: bool = False
+    # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
+    METRICS_OPEN: bool = False
     API_MAX_BODY_BYTES: int = 1_048_576
     API_MAX_BULK: int = 1000
     API_MAX_PAGE_SIZE: int = 200

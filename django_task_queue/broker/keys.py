@@ -15,6 +15,8 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
 | `<p>:epoch`                | string | set once the index is built; missing = data was lost    |
+| `<p>:metrics:counters`     | hash   | (counter, queue, task name) → count, for /metrics       |
+| `<p>:metrics:histograms`   | hash   | (histogram, queue, bucket) → count; (…, sum) → seconds  |
 """
 
 from dataclasses import dataclass
@@ -61,6 +63,14 @@ class KeySpace:
     @property
     def epoch(self) -> str:
         return f"{self.prefix}:epoch"
+
+    @property
+    def metrics_counters(self) -> str:
+        return f"{self.prefix}:metrics:counters"
+
+    @property
+    def metrics_histograms(self) -> str:
+        return f"{self.prefix}:metrics:histograms"
 
     @property
     def pattern(self) -> str:

@@ -50,6 +50,8 @@ class ClaimedTask:
     priority: int
     seq: int
     queue_name: str
+    # When the task became due (run_after, else enqueue): a first attempt's wait starts here.
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def claim_next(
         priority,
         seq,
         queue_name,
+        due_at,
     ) = row
     return ClaimedTask(
         claim=claim,
@@ -120,6 +123,7 @@ def claim_next(
         priority=priority,
         seq=seq,
         queue_name=queue_name,
+        due_at=due_at,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,12 +16,14 @@ from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry, get_broker
+from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import (
     BrokerUnavailableError,
     TaskValidationError,
     UnknownTaskError,
 )
+from django_task_queue.metrics.definitions import ENQUEUED
 from django_task_queue.models import Task
 from django_task_queue.priorities import DEFAULT_PRIORITY, ready_score
 from django_task_queue.services import validation
@@ -218,8 +221,26 @@ def _insert(rows: list[_Row], now: datetime) -> list[Task]:
         entries.setdefault(task.queue_name, []).append(
             push_entry(task.id, task.priority, task.seq, task.run_after)
         )
-    transaction.on_commit(lambda: push_after_commit(entries))
+    transaction.on_commit(lambda: _after_commit(tasks, entries))
     return tasks
+
+
+def _after_commit(tasks: list[Task], entries: dict[str, list[PushEntry]]) -> None:
+    """Dispatch a committed batch, count it for /metrics, and log it (at DEBUG)."""
+    enqueued = Counter((task.queue_name, task.task_name) for task in tasks)
+    push_after_commit(entries, enqueued)
+    if logger.isEnabledFor(logging.DEBUG):
+        for task in tasks:
+            logger.debug(
+                "task enqueued: task_id=%s task_name=%s queue=%s priority=%s",
+                task.id,
+                task.task_name,
+                task.queue_name,
+                task.priority,
+            )
+        by_queue = Counter(task.queue_name for task in tasks)
+        queues = " ".join(f"{name}={count}" for name, count in sorted(by_queue.items()))
+        logger.debug("enqueued %d task(s): %s", len(tasks), queues)
 
 
 def push_entry(task_id: uuid.UUID, priority: int, seq: int, due_at: datetime | None) -> PushEntry:
@@ -230,13 +251,22 @@ def push_entry(task_id: uuid.UUID, priority: int, seq: int, due_at: datetime | N
     )
 
 
-def push_after_commit(entries: dict[str, list[PushEntry]]) -> None:
-    """Push committed tasks to Redis; if Redis is down the reconciler pushes them later."""
+def push_after_commit(
+    entries: dict[str, list[PushEntry]], enqueued: Counter[tuple[str, str]] | None = None
+) -> None:
+    """Push committed tasks to Redis; if Redis is down the reconciler pushes them later.
+
+    `enqueued` counts new tasks by (queue, task name) for dtq_tasks_enqueued_total: one more
+    round trip per batch, none per task.
+    """
     now_ms = to_ms(timezone.now())
     try:
         broker = get_broker()
         for queue_name, queue_entries in entries.items():
             broker.push(queue_name, queue_entries, now_ms)
+        if enqueued:
+            counters = {(ENQUEUED.key, q, name): n for (q, name), n in enqueued.items()}
+            MetricsStore(broker).add(MetricValues(counters=counters))
     except BrokerUnavailableError as exc:
         logger.warning(
             "Redis is unreachable; %d committed task(s) will be dispatched by the reconciler: %s",

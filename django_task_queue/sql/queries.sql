@@ -31,13 +31,15 @@ WITH claimed AS (
       AND status IN ('pending', 'retry')
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
     RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
-              retry_delay, retry_backoff, priority, seq, queue_name
+              retry_delay, retry_backoff, priority, seq, queue_name,
+              COALESCE(run_after, created_at) AS due_at
 ), recorded AS (
     INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
     SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
 )
+-- due_at (when a first attempt became due) feeds the worker's wait-time metric.
 SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
-       retry_backoff, priority, seq, queue_name
+       retry_backoff, priority, seq, queue_name, due_at
 FROM claimed;
 
 -- name: waiting_entry --

@@ -1,0 +1,2 @@
+"""Prometheus metrics: what is counted (definitions), how it is written out (exposition), what a
+scrape gathers (collect) and the /metrics view."""
