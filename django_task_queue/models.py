@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import models
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 
