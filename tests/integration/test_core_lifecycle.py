@@ -78,7 +78,8 @@ def test_a_failing_task_is_retried_after_its_delay_then_fails(stores: Broker) ->
     for earlier, later in itertools.pairwise(attempts):
         assert earlier.finished_at is not None
         gap_s = (later.started_at - earlier.finished_at).total_seconds()
-        assert 0.3 <= gap_s < 1.5
+        # Due after 0.3 s, promoted within a tick (0.25 s); the margin absorbs a loaded machine.
+        assert 0.3 <= gap_s < 2.5, gap_s
 
 
 def test_max_retries_three_means_at_most_four_runs(stores: Broker) -> None:
