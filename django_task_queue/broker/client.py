@@ -147,17 +147,37 @@ class Broker:
     # -- workers ---------------------------------------------------------------------------
 
     def claim(
-        self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int
-    ) -> Claim | None:
-        """Lease the best ready task of the first queue (in the given order) that has one."""
+        self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int, count: int = 1
+    ) -> list[Claim]:
+        """Lease up to `count` best ready tasks of the first queue (in order) that has any."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
             popped = self._run(
-                "claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token]
+                "claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token, count]
             )
             if popped:
-                return Claim(popped[0], queue_name, token, int(float(popped[1])))
-        return None
+                return [
+                    Claim(_text(popped[i]), queue_name, token, int(float(popped[i + 1])))
+                    for i in range(0, len(popped), 2)
+                ]
+        return []
+
+    def better_ready(self, queue_names: Sequence[str], claim: Claim) -> bool:
+        """Whether a task that should run before `claim` is ready now: anything in an earlier
+        queue, or a lower score in its own queue. One round trip."""
+        earlier = list(queue_names[: list(queue_names).index(claim.queue_name)])
+        ready = self.keys.queue(claim.queue_name).ready
+        with _translated():
+            if not earlier:
+                # The common case, one queue: a plain command costs less than a pipeline.
+                head = self.client.zrange(ready, 0, 0, withscores=True)
+                return bool(head and float(head[0][1]) < claim.score)
+            pipe = self.client.pipeline(transaction=False)
+            for name in earlier:
+                pipe.zcard(self.keys.queue(name).ready)
+            pipe.zrange(ready, 0, 0, withscores=True)
+            *counts, head = pipe.execute()
+        return any(counts) or bool(head and float(head[0][1]) < claim.score)
 
     def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:
         """Block until a wake-up token arrives on one of the queues, or the timeout passes."""
@@ -165,17 +185,20 @@ class Broker:
         with _translated():
             return self.client.blpop(notify_keys, timeout=timeout_s) is not None
 
-    def ack(self, claim: Claim) -> bool:
-        """Drop the claim's lease if the claim still holds it."""
-        q = self.keys.queue(claim.queue_name)
-        return int(self._run("ack", [q.leases, q.owners], [claim.task_id, claim.token])) == 1
+    def ack(self, claims: Sequence[Claim]) -> int:
+        """Drop the claims' leases where they still hold them; one call per queue."""
+        dropped = 0
+        for queue_name, queue_claims in _by_queue(claims).items():
+            q = self.keys.queue(queue_name)
+            args: list[Any] = []
+            for claim in queue_claims:
+                args += [claim.task_id, claim.token]
+            dropped += int(self._run("ack", [q.leases, q.owners], args))
+        return dropped
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0
-        by_queue: dict[str, list[Claim]] = {}
-        for claim in claims:
-            by_queue.setdefault(claim.queue_name, []).append(claim)
-        for queue_name, queue_claims in by_queue.items():
+        for queue_name, queue_claims in _by_queue(claims).items():
             q = self.keys.queue(queue_name)
             args: list[Any] = [deadline_ms]
             for claim in queue_claims:
@@ -283,6 +306,13 @@ class Broker:
             if dead:
                 self.client.zrem(self.keys.workers, *dead)
         return [_worker_from_hash(raw) for raw in raw_records if raw]
+
+
+def _by_queue(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+    grouped: dict[str, list[Claim]] = {}
+    for claim in claims:
+        grouped.setdefault(claim.queue_name, []).append(claim)
+    return grouped
 
 
 def _text(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final, Literal
 
 Outcome = Literal["succeeded", "failed", "retried"]
@@ -24,9 +25,9 @@ class HistogramDef:
     help: str
     bounds_s: tuple[float, ...]
 
-    @property
+    @cached_property
     def labels(self) -> tuple[str, ...]:
-        """The `le` label of every bucket, `+Inf` last."""
+        """The `le` label of every bucket, `+Inf` last (computed once: workers use it per task)."""
         return (*(format_number(bound) for bound in self.bounds_s), "+Inf")
 
     def bucket_label(self, value_s: float) -> str:

@@ -64,21 +64,25 @@ class Failure:
     traceback: str
 
 
-def claim_next(
-    broker: Broker, queue_names: Sequence[str], worker_id: str
-) -> ClaimedTask | Literal[False] | None:
-    """Claim the next task: the task, None when Redis has nothing ready, False for a stale entry."""
+def claim_batch(
+    broker: Broker, queue_names: Sequence[str], worker_id: str, count: int = 1
+) -> list[ClaimedTask] | None:
+    """Claim up to `count` tasks, best first; None when Redis has nothing ready.
+
+    An empty list means Redis handed out only entries PostgreSQL would not start (finished,
+    cancelled or not yet due); those are settled here.
+    """
     now = timezone.now()
     conf = get_settings()
     lease_ms = int(conf.LEASE_S * 1000)
-    claim = broker.claim(queue_names, uuid.uuid4().hex, to_ms(now), lease_ms)
-    if claim is None:
+    claims = broker.claim(queue_names, uuid.uuid4().hex, to_ms(now), lease_ms, count)
+    if not claims:
         return None
     try:
-        row = store.fetch_one(
-            "claim_task",
+        rows = store.fetch_all(
+            "claim_tasks",
             {
-                "task_id": claim.task_id,
+                "ids": [claim.task_id for claim in claims],
                 "worker_id": worker_id,
                 "now": now,
                 "lease_expires_at": now + timedelta(milliseconds=lease_ms),
@@ -86,12 +90,32 @@ def claim_next(
             },
         )
     except StoreUnavailableError:
-        # PostgreSQL is down: hand the entry back now rather than after its lease runs out.
-        broker.push(claim.queue_name, [PushEntry(claim.task_id, claim.score, 0)], to_ms(now))
+        # PostgreSQL is down: hand the entries back now rather than after their lease runs out.
+        entries = [PushEntry(claim.task_id, claim.score, 0) for claim in claims]
+        broker.push(claims[0].queue_name, entries, to_ms(now))
         raise
-    if row is None:
-        _settle_unclaimable(broker, claim)
-        return False
+    by_id = {str(row[0]): row for row in rows}
+    claimed: list[ClaimedTask] = []
+    for claim in claims:  # in Redis' order: best first
+        row = by_id.get(claim.task_id)
+        if row is None:
+            _settle_unclaimable(broker, claim)
+        else:
+            claimed.append(_claimed(claim, row))
+    return claimed
+
+
+def claim_next(
+    broker: Broker, queue_names: Sequence[str], worker_id: str
+) -> ClaimedTask | Literal[False] | None:
+    """Claim the next task: the task, None when Redis has nothing ready, False for a stale entry."""
+    claimed = claim_batch(broker, queue_names, worker_id, 1)
+    if claimed is None:
+        return None
+    return claimed[0] if claimed else False
+
+
+def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
     (
         task_id,
         task_name,
@@ -127,6 +151,28 @@ def claim_next(
     )
 
 
+def unclaim(broker: Broker, tasks: Sequence[ClaimedTask]) -> None:
+    """Give back claimed tasks this worker never started, as if it had not claimed them."""
+    if not tasks:
+        return
+    now = timezone.now()
+    store.fetch_all(
+        "unclaim_tasks",
+        {"ids": [t.id for t in tasks], "attempts": [t.attempt for t in tasks], "now": now},
+    )
+    # The push drops the leases and makes the tasks ready again, with their own scores.
+    for queue_name, queue_tasks in _by_queue(tasks).items():
+        entries = [PushEntry(str(t.id), t.claim.score, 0) for t in queue_tasks]
+        broker.push(queue_name, entries, to_ms(now))
+
+
+def _by_queue(tasks: Sequence[ClaimedTask]) -> dict[str, list[ClaimedTask]]:
+    grouped: dict[str, list[ClaimedTask]] = {}
+    for task in tasks:
+        grouped.setdefault(task.queue_name, []).append(task)
+    return grouped
+
+
 def _json(value: Any) -> Any:
     # psycopg returns jsonb decoded; a text column (older rows, other drivers) is decoded here.
     return json.loads(value) if isinstance(value, str) else value
@@ -136,27 +182,54 @@ def _settle_unclaimable(broker: Broker, claim: Claim) -> None:
     """Redis handed out a task PostgreSQL won't start: finished, cancelled, or not yet due."""
     waiting = store.fetch_one("waiting_entry", {"task_id": claim.task_id})
     if waiting is None:
-        broker.ack(claim)
+        broker.ack([claim])
         return
     priority, seq, queue_name, due_at = waiting
     entry = push_entry(uuid.UUID(claim.task_id), priority, seq, due_at)
     broker.push(queue_name, [entry], to_ms(timezone.now()))
 
 
-def complete(broker: Broker, task: ClaimedTask, result_json: str, duration_ms: float) -> bool:
-    """Record success; False when a newer attempt owns the task (this outcome is dropped)."""
-    applied = store.fetch_one(
-        "complete_task",
+@dataclass(frozen=True)
+class Completed:
+    """A successful attempt waiting to be recorded."""
+
+    task: ClaimedTask
+    result_json: str
+    duration_ms: float
+    finished_at: datetime
+
+    @property
+    def started_at(self) -> datetime:
+        return self.finished_at - timedelta(milliseconds=self.duration_ms)
+
+
+def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
+    """Record successes in one statement, then drop their leases; returns the ids applied.
+
+    An id missing from the answer belonged to an attempt a newer one replaced: its outcome
+    is dropped (the fence).
+    """
+    if not done:
+        return set()
+    rows = store.fetch_all(
+        "complete_tasks",
         {
-            "task_id": task.id,
-            "attempt": task.attempt,
-            "result": result_json,
-            "now": timezone.now(),
-            "duration_ms": duration_ms,
+            "ids": [d.task.id for d in done],
+            "attempts": [d.task.attempt for d in done],
+            "results": [d.result_json for d in done],
+            "started": [d.started_at for d in done],
+            "finished": [d.finished_at for d in done],
+            "durations": [d.duration_ms for d in done],
         },
     )
-    broker.ack(task.claim)
-    return applied is not None
+    broker.ack([d.task.claim for d in done])
+    return {row[0] for row in rows}
+
+
+def complete(broker: Broker, task: ClaimedTask, result_json: str, duration_ms: float) -> bool:
+    """Record one success; False when a newer attempt owns the task (this outcome is dropped)."""
+    applied = complete_many(broker, [Completed(task, result_json, duration_ms, timezone.now())])
+    return task.id in applied
 
 
 def fail(
@@ -190,18 +263,19 @@ def fail(
             "traceback": failure.traceback,
             "outcome": failure.outcome.value,
             "now": now,
+            "started_at": now - timedelta(milliseconds=duration_ms),
             "duration_ms": duration_ms,
         },
     )
     if applied is None:
-        broker.ack(task.claim)
+        broker.ack([task.claim])
         return None
     if will_retry:
         # The push replaces this attempt's lease with a delayed entry in one script.
         entry = push_entry(task.id, task.priority, task.seq, next_retry_at)
         broker.push(task.queue_name, [entry], to_ms(now))
     else:
-        broker.ack(task.claim)
+        broker.ack([task.claim])
     return status
 
 
@@ -214,12 +288,13 @@ def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) 
             "task_id": task.id,
             "attempt": task.attempt,
             "now": now,
+            "started_at": now - timedelta(milliseconds=duration_ms),
             "reason": reason,
             "duration_ms": duration_ms,
         },
     )
     if applied is None:
-        broker.ack(task.claim)
+        broker.ack([task.claim])
         return False
     broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
     return True

@@ -21,13 +21,15 @@ FROM unnest(
 ORDER BY t.ord
 RETURNING id, seq;
 
--- name: claim_task --
+-- name: claim_tasks --
+-- Claim the tasks Redis leased to this worker, in one statement: fenced by status and due time.
+-- Each attempt row starts at the claim; the worker records its real start with its outcome.
 WITH claimed AS (
     UPDATE django_task_queue_task
     SET status = 'processing', attempt = attempt + 1, worker_id = %(worker_id)s,
-        started_at = %(now)s, updated_at = %(now)s, lease_expires_at = %(lease_expires_at)s,
-        next_retry_at = NULL
-    WHERE id = %(task_id)s
+        started_at = COALESCE(started_at, %(now)s), updated_at = %(now)s,
+        lease_expires_at = %(lease_expires_at)s, next_retry_at = NULL
+    WHERE id = ANY(%(ids)s::uuid[])
       AND status IN ('pending', 'retry')
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
     RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
@@ -42,23 +44,51 @@ SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, 
        retry_backoff, priority, seq, queue_name, due_at
 FROM claimed;
 
+-- name: unclaim_tasks --
+-- Undo claims of tasks this worker never started (a better task arrived, or it is stopping):
+-- the attempt number and its attempt row go back as if the claim had not happened.
+WITH undone AS (
+    UPDATE django_task_queue_task AS t
+    SET status = CASE WHEN t.retry_count > 0 THEN 'retry' ELSE 'pending' END,
+        attempt = t.attempt - 1, worker_id = NULL, lease_expires_at = NULL,
+        started_at = CASE WHEN t.attempt = 1 THEN NULL ELSE t.started_at END,
+        updated_at = %(now)s
+    FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
+    WHERE t.id = held.id AND t.attempt = held.attempt AND t.status = 'processing'
+    RETURNING t.id, held.attempt
+)
+DELETE FROM django_task_queue_attempt AS a
+USING undone
+WHERE a.task_id = undone.id AND a.number = undone.attempt AND a.outcome = 'running'
+RETURNING a.task_id;
+
 -- name: waiting_entry --
 SELECT priority, seq, queue_name, COALESCE(next_retry_at, run_after)
 FROM django_task_queue_task
 WHERE id = %(task_id)s AND status IN ('pending', 'retry');
 
--- name: complete_task --
-WITH done AS (
-    UPDATE django_task_queue_task
-    SET status = 'success', result = %(result)s::jsonb, completed_at = %(now)s,
-        updated_at = %(now)s, lease_expires_at = NULL, error_message = NULL, traceback = NULL
-    WHERE id = %(task_id)s AND attempt = %(attempt)s AND status = 'processing'
-    RETURNING id
+-- name: complete_tasks --
+-- Record several successes in one statement; only attempts still current are applied.
+WITH outcome AS (
+    SELECT * FROM unnest(
+        %(ids)s::uuid[], %(attempts)s::int[], %(results)s::text[], %(started)s::timestamptz[],
+        %(finished)s::timestamptz[], %(durations)s::float8[]
+    ) AS o(id, attempt, result, started_at, finished_at, duration_ms)
+), done AS (
+    UPDATE django_task_queue_task AS t
+    SET status = 'success', result = o.result::jsonb, completed_at = o.finished_at,
+        updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
+        traceback = NULL
+    FROM outcome AS o
+    WHERE t.id = o.id AND t.attempt = o.attempt AND t.status = 'processing'
+    RETURNING t.id, t.attempt
 )
-UPDATE django_task_queue_attempt
-SET outcome = 'success', finished_at = %(now)s, duration_ms = %(duration_ms)s
-WHERE task_id IN (SELECT id FROM done) AND number = %(attempt)s
-RETURNING task_id;
+UPDATE django_task_queue_attempt AS a
+SET outcome = 'success', started_at = o.started_at, finished_at = o.finished_at,
+    duration_ms = o.duration_ms
+FROM done JOIN outcome AS o ON o.id = done.id
+WHERE a.task_id = done.id AND a.number = done.attempt
+RETURNING a.task_id;
 
 -- name: fail_task --
 WITH failed AS (
@@ -70,8 +100,9 @@ WITH failed AS (
     RETURNING id
 )
 UPDATE django_task_queue_attempt
-SET outcome = %(outcome)s, finished_at = %(now)s, duration_ms = %(duration_ms)s,
-    error_type = %(error_type)s, error_message = %(error_message)s, traceback = %(traceback)s
+SET outcome = %(outcome)s, started_at = %(started_at)s, finished_at = %(now)s,
+    duration_ms = %(duration_ms)s, error_type = %(error_type)s,
+    error_message = %(error_message)s, traceback = %(traceback)s
 WHERE task_id IN (SELECT id FROM failed) AND number = %(attempt)s
 RETURNING task_id;
 
@@ -83,8 +114,8 @@ WITH released AS (
     RETURNING id
 )
 UPDATE django_task_queue_attempt
-SET outcome = 'interrupted', finished_at = %(now)s, duration_ms = %(duration_ms)s,
-    error_message = %(reason)s
+SET outcome = 'interrupted', started_at = %(started_at)s, finished_at = %(now)s,
+    duration_ms = %(duration_ms)s, error_message = %(reason)s
 WHERE task_id IN (SELECT id FROM released) AND number = %(attempt)s
 RETURNING task_id;
 

@@ -49,8 +49,9 @@ class Heartbeat(threading.Thread):
         running = worker.current
         try:
             broker = get_broker()
+            in_hand = list(worker.held)
+            held = extend_leases(broker, in_hand) if in_hand else set()
             if running is not None:
-                held = extend_leases(broker, [running.task])
                 if running.task.id not in held and worker.current is running:
                     logger.warning(
                         "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
@@ -86,6 +87,7 @@ class Heartbeat(threading.Thread):
             "",
         )
         duration_ms = (time.monotonic() - running.started_monotonic) * 1000
+        self.worker.give_back_unstarted()
         status = fail(get_broker(), running.task, failure, duration_ms)
         if status is not None:
             self.worker.stats.task_finished(

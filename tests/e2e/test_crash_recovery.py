@@ -116,3 +116,15 @@ def test_every_waiting_task_runs_after_redis_is_flushed_under_a_running_worker(
         what="every task to run",
     )
     assert all(Task.objects.get(pk=t.pk).attempt == 1 for t in tasks)
+
+
+def test_a_task_longer_than_its_lease_is_never_delivered_twice_while_its_worker_lives(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    start_worker("--workers=2")  # the other worker would take it if the lease lapsed
+    task = _sleeper(marker_dir, "long", 5.0)  # 2.5 leases of 2 s
+
+    wait_for(lambda: _status(task) == "success", timeout_s=30, what="the long task")
+
+    assert labels(marker_dir).count("start:long") == 1
+    assert Task.objects.get(pk=task.pk).attempts.count() == 1

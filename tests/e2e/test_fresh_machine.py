@@ -27,9 +27,7 @@ def _free_port() -> int:
 
 def _call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, headers={"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as response:
         result: dict[str, Any] = json.loads(response.read())
         return result

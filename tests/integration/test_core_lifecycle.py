@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -13,6 +14,7 @@ from django_task_queue.exceptions import InvalidTransitionError, TaskValidationE
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
 from tests.support.drain import drain, work_until
+from tests.support.markers import labels
 
 
 def _status(task: Task) -> str:
@@ -234,3 +236,25 @@ def test_backoff_spreads_retries(stores: Broker) -> None:
     ]
     assert 0.1 <= gaps[0] <= 0.2 + 0.5
     assert 0.2 <= gaps[1] <= 0.4 + 0.5
+
+
+def test_a_better_task_arriving_mid_batch_runs_before_the_rest_of_the_batch(
+    stores: Broker, tmp_path: Path
+) -> None:
+    marker = str(tmp_path)
+    enqueue_many(
+        [
+            TaskSpec(task="test_enqueue_urgent", args=[marker], priority="low"),
+            *(
+                TaskSpec(task="test_record", args=[marker, f"low{i}"], priority="low")
+                for i in range(4)
+            ),
+        ]
+    )
+
+    worker = drain()
+
+    assert labels(tmp_path) == ["spawner", "critical", "low0", "low1", "low2", "low3"]
+    assert worker.tasks_done == 6
+    assert Attempt.objects.count() == 6
+    assert stores.depths(["default"])["default"].processing == 0

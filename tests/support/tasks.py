@@ -53,3 +53,12 @@ def ignores_timeout(duration_s: float = 30) -> str:
 def backoff_task() -> None:
     """Always fail, with exponential backoff between retries."""
     raise ValueError("always fails")
+
+
+@task_registry.register("test_enqueue_urgent")
+def enqueue_urgent(marker_dir: str) -> None:
+    """Record, then enqueue a critical task: tests check it overtakes tasks claimed earlier."""
+    from django_task_queue.services import enqueue
+
+    record(marker_dir, "spawner")
+    enqueue("test_record", [marker_dir, "critical"], priority="critical")
