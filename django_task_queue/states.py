@@ -11,6 +11,8 @@
 - claim (worker): PENDING or RETRY → PROCESSING; the attempt number goes up by one.
 - complete (worker): PROCESSING → SUCCESS, fenced by the attempt number.
 - fail (worker): PROCESSING → RETRY while retries remain, else FAILED; fenced.
+- unclaim (worker): PROCESSING → PENDING or RETRY for a claimed task it never started (a better
+  task became ready, or it is stopping); the attempt number and its attempt row are undone.
 - release (reaper, or a worker stopped by a second signal): PROCESSING → PENDING, without
   spending a retry; after MAX_LOST_ATTEMPTS lost attempts the task is FAILED instead.
 - cancel (user): PENDING or RETRY → CANCELLED.
@@ -49,6 +51,10 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[TaskStatus], frozenset[TaskStatus]]
     "claim": (WAITING_STATUSES, frozenset({TaskStatus.PROCESSING})),
     "complete": (frozenset({TaskStatus.PROCESSING}), frozenset({TaskStatus.SUCCESS})),
     "fail": (frozenset({TaskStatus.PROCESSING}), frozenset({TaskStatus.RETRY, TaskStatus.FAILED})),
+    "unclaim": (
+        frozenset({TaskStatus.PROCESSING}),
+        frozenset({TaskStatus.PENDING, TaskStatus.RETRY}),
+    ),
     "release": (
         frozenset({TaskStatus.PROCESSING}),
         frozenset({TaskStatus.PENDING, TaskStatus.FAILED}),
