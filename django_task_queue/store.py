@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 from django_task_queue.exceptions import StoreUnavailableError
@@ -32,15 +33,27 @@ def queries() -> dict[str, str]:
 def _translated() -> Iterator[None]:
     try:
         yield
-    except (OperationalError, InterfaceError) as exc:
+    except (OperationalError, InterfaceError, psycopg.OperationalError) as exc:
         raise StoreUnavailableError(f"PostgreSQL is unreachable: {exc}") from exc
+    except psycopg.Error as exc:
+        # Django's cursor wrapper would have raised its own type; keep callers' contract.
+        raise DatabaseError(str(exc)) from exc
 
 
 def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """Run the named query and return every row."""
-    with _translated(), connection.cursor() as cursor:
-        cursor.execute(queries()[name], params)
-        return list(cursor.fetchall()) if cursor.description else []
+    """Run the named query and return every row.
+
+    The hot path binds parameters on the server through a plain psycopg cursor on Django's
+    connection (same transaction): its arrays need no quoting, and psycopg prepares a statement
+    run often. Django's own cursors keep client-side binding for everything else.
+    """
+    with _translated():
+        connection.ensure_connection()
+        raw = connection.connection
+        assert raw is not None
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute(queries()[name], params)
+            return list(cursor.fetchall()) if cursor.description else []
 
 
 def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:

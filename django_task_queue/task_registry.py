@@ -7,6 +7,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
@@ -47,14 +48,20 @@ class TaskFunction:
     @property
     def signature(self) -> inspect.Signature:
         """The arguments callers pass: a Django task's leading `context` is ours to supply."""
-        signature = inspect.signature(self.func)
-        if self.takes_context:
-            return signature.replace(parameters=list(signature.parameters.values())[1:])
-        return signature
+        return _signature(self.func, drop_first=self.takes_context)
 
     @property
     def doc(self) -> str:
         return inspect.getdoc(self.func) or ""
+
+
+@cache
+def _signature(func: Callable[..., Any], *, drop_first: bool) -> inspect.Signature:
+    # Computed once per function: enqueue checks every task's arguments against it.
+    signature = inspect.signature(func)
+    if drop_first:
+        return signature.replace(parameters=list(signature.parameters.values())[1:])
+    return signature
 
 
 class TaskRegistry:

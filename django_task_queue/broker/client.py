@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import redis
+from redis.client import Pipeline
 from redis.commands.core import Script
 
 from django_task_queue.broker.keys import KeySpace, QueueKeys
@@ -115,6 +116,31 @@ class Broker:
                 args += [entry.task_id, entry.score, entry.due_ms]
             ready += int(self._run("push", self._waiting_keys(q), args))
         return ready
+
+    def push_all(
+        self,
+        entries: Mapping[str, Sequence[PushEntry]],
+        now_ms: int,
+        *,
+        also: Callable[[Pipeline], None] | None = None,
+    ) -> None:
+        """Push to several queues, plus whatever `also` queues, in one round trip."""
+        new_queues = [name for name in entries if name not in self._known_queues]
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            if new_queues:
+                pipe.sadd(self.keys.queues, *new_queues)
+            for queue_name, queue_entries in entries.items():
+                keys = self._waiting_keys(self.keys.queue(queue_name))
+                for chunk in _chunks(queue_entries):
+                    args: list[Any] = [now_ms]
+                    for entry in chunk:
+                        args += [entry.task_id, entry.score, entry.due_ms]
+                    self._scripts["push"](keys=keys, args=args, client=pipe)
+            if also is not None:
+                also(pipe)
+            pipe.execute()
+        self._known_queues.update(new_queues)
 
     def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
         q = self.keys.queue(queue_name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from redis.client import Pipeline
+
 from django_task_queue.broker.client import Broker, _translated
 
 SEPARATOR = "|"
@@ -57,14 +59,18 @@ class MetricsStore:
             return
         with _translated():
             pipe = self._client.pipeline(transaction=False)
-            for counter, count in delta.counters.items():
-                pipe.hincrby(self._counters_key, SEPARATOR.join(counter), count)
-            for bucket, count in delta.buckets.items():
-                pipe.hincrby(self._histograms_key, SEPARATOR.join(bucket), count)
-            for (histogram, queue_name), total in delta.sums.items():
-                field_name = SEPARATOR.join((histogram, queue_name, SUM_FIELD))
-                pipe.hincrbyfloat(self._histograms_key, field_name, total)
+            self.stage(pipe, delta)
             pipe.execute()
+
+    def stage(self, pipe: Pipeline, delta: MetricValues) -> None:
+        """Queue the increments of `delta` on a pipeline the caller executes."""
+        for counter, count in delta.counters.items():
+            pipe.hincrby(self._counters_key, SEPARATOR.join(counter), count)
+        for bucket, count in delta.buckets.items():
+            pipe.hincrby(self._histograms_key, SEPARATOR.join(bucket), count)
+        for (histogram, queue_name), total in delta.sums.items():
+            field_name = SEPARATOR.join((histogram, queue_name, SUM_FIELD))
+            pipe.hincrbyfloat(self._histograms_key, field_name, total)
 
     def read(self) -> MetricValues:
         with _translated():

@@ -44,6 +44,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='task',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('error_message'), name='gin_trgm_ops'), name='dtq_task_error_trgm'),
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('error_message'), name='gin_trgm_ops'), condition=models.Q(('error_message__isnull', False)), name='dtq_task_error_trgm'),
         ),
     ]

@@ -256,17 +256,20 @@ def push_after_commit(
 ) -> None:
     """Push committed tasks to Redis; if Redis is down the reconciler pushes them later.
 
-    `enqueued` counts new tasks by (queue, task name) for dtq_tasks_enqueued_total: one more
-    round trip per batch, none per task.
+    `enqueued` counts new tasks by (queue, task name) for dtq_tasks_enqueued_total, in the same
+    round trip as the push.
     """
     now_ms = to_ms(timezone.now())
     try:
         broker = get_broker()
-        for queue_name, queue_entries in entries.items():
-            broker.push(queue_name, queue_entries, now_ms)
         if enqueued:
             counters = {(ENQUEUED.key, q, name): n for (q, name), n in enqueued.items()}
-            MetricsStore(broker).add(MetricValues(counters=counters))
+            metrics = MetricsStore(broker)
+            broker.push_all(
+                entries, now_ms, also=lambda pipe: metrics.stage(pipe, MetricValues(counters))
+            )
+        else:
+            broker.push_all(entries, now_ms)
     except BrokerUnavailableError as exc:
         logger.warning(
             "Redis is unreachable; %d committed task(s) will be dispatched by the reconciler: %s",
@@ -276,25 +279,28 @@ def push_after_commit(
 
 
 def _as_model(row: _Row, seq: int, now: datetime) -> Task:
-    task = Task(
-        id=row.id,
-        seq=seq,
-        task_name=row.task_name,
-        args=row.args,
-        kwargs=row.kwargs,
-        priority=row.priority,
-        queue_name=row.queue_name,
-        status="pending",
-        retry_count=0,
-        max_retries=row.max_retries,
-        retry_delay=row.retry_delay,
-        retry_backoff=row.retry_backoff,
-        timeout=row.timeout,
-        attempt=0,
-        created_at=now,
-        updated_at=now,
-        run_after=row.run_after,
-    )
-    task._state.adding = False
-    task._state.db = "default"
-    return task
+    """The inserted row as a model instance, without a query."""
+    values = {
+        "id": row.id,
+        "seq": seq,
+        "task_name": row.task_name,
+        "args": row.args,
+        "kwargs": row.kwargs,
+        "priority": row.priority,
+        "queue_name": row.queue_name,
+        "status": "pending",
+        "retry_count": 0,
+        "max_retries": row.max_retries,
+        "retry_delay": row.retry_delay,
+        "retry_backoff": row.retry_backoff,
+        "timeout": row.timeout,
+        "attempt": 0,
+        "created_at": now,
+        "updated_at": now,
+        "run_after": row.run_after,
+    }
+    # Model.from_db with every concrete field positionally is Django's fast constructor path.
+    return Task.from_db("default", _TASK_FIELDS, [values.get(name) for name in _TASK_FIELDS])
+
+
+_TASK_FIELDS = [field.attname for field in Task._meta.concrete_fields]

@@ -111,7 +111,7 @@ def test_every_waiting_task_runs_once_after_redis_loses_its_data(stores: Broker)
 def test_a_task_committed_while_redis_was_down_is_dispatched_by_the_reconciler(
     stores: Broker,
 ) -> None:
-    with mock.patch.object(Broker, "push", side_effect=BrokerUnavailableError("down")):
+    with mock.patch.object(Broker, "push_all", side_effect=BrokerUnavailableError("down")):
         task = enqueue("add_numbers", [2, 3])
     assert stores.depths(["default"])["default"].ready == 0
 
