@@ -50,20 +50,109 @@ def _prepare_database() -> None:
     with psycopg.connect("postgres://root@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
-    subprocess.run(  # noqa: S603  (our own command)
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--kill-every", type=float, default=3.0)
     parser.add_argument("--work-ms", type=float, default=5.0)
     parser.add_argument("--deadline", type=float, default=900.0)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _start_workers(env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    log_dir = (ROOT / "bench" / "results").resolve()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "soak-worker.log").open("w") as worker_log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "run_worker",
+                f"--workers={workers}",
+                "--log-level=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _chaos(run: subprocess.Popen[bytes], args: argparse.Namespace) -> dict[str, object]:
+    """SIGKILL a random worker every few seconds and flush Redis once, until all tasks end."""
+    import redis
+
+    from django_task_queue.broker import get_broker
+    from django_task_queue.models import Task
+
+    started = time.monotonic()
+    kills, flushed = 0, False
+    next_kill = started + args.kill_every
+    rng = random.Random(7)
+    while True:
+        done = Task.objects.filter(status__in=["success", "failed"]).count()
+        now = time.monotonic()
+        if done >= args.tasks or now - started > args.deadline:
+            return {"elapsed_s": round(now - started, 1), "kills": kills, "redis_flushed": flushed}
+        if now >= next_kill:
+            pids = [w.pid for w in get_broker().workers() if w.pid != run.pid]
+            if pids:
+                try:
+                    os.kill(rng.choice(pids), signal.SIGKILL)
+                    kills += 1
+                except ProcessLookupError:
+                    pass
+            next_kill = now + args.kill_every
+        if not flushed and done >= args.tasks // 2:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            flushed = True
+            print(f"flushed Redis at {done} done")
+        time.sleep(0.2)
+
+
+def _stop(run: subprocess.Popen[bytes]) -> None:
+    os.killpg(run.pid, signal.SIGTERM)
+    try:
+        run.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+
+
+def _verdict(tasks: int) -> dict[str, object]:
+    """Every task's fate, and whether each rerun is explained by a killed attempt."""
+    from django_task_queue.models import Attempt, Task
+
+    statuses = Counter(Task.objects.values_list("status", flat=True))
+    attempts_per_task = Counter(Attempt.objects.values_list("task_id", flat=True))
+    rerun = {task_id: n for task_id, n in attempts_per_task.items() if n > 1}
+    unexplained = [
+        task_id
+        for task_id, runs in rerun.items()
+        if any(
+            outcome not in {"lost", "interrupted"}
+            for outcome in Attempt.objects.filter(task_id=task_id)
+            .order_by("number")
+            .values_list("outcome", flat=True)[: runs - 1]
+        )
+    ]
+    results = {i for (i,) in Task.objects.filter(status="success").values_list("result")}
+    return {
+        "statuses": dict(statuses),
+        "missing_results": tasks - len(results),
+        "tasks_run_more_than_once": len(rerun),
+        "extra_runs": sum(n - 1 for n in rerun.values()),
+        "reruns_not_explained_by_a_kill": len(unexplained),
+    }
+
+
+def main() -> int:
+    args = _parse_args()
     env = _setup_env()
     sys.path.insert(0, str(ROOT))
     _prepare_database()
@@ -73,91 +162,24 @@ def main() -> int:
     django.setup()
     import redis
 
-    from django_task_queue.broker import get_broker
-    from django_task_queue.models import Attempt, Task
     from django_task_queue.services import TaskSpec, enqueue_many
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     print(f"enqueueing {args.tasks} tasks")
-    enqueue_many(
-        TaskSpec(task="soak_work", args=[i, args.work_ms]) for i in range(args.tasks)
-    )
-    log = (ROOT / "bench" / "results").resolve()
-    log.mkdir(parents=True, exist_ok=True)
-    worker_log = (log / "soak-worker.log").open("w")
-    run = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "run_worker", f"--workers={args.workers}",
-         "--log-level=WARNING"],
-        cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    started = time.monotonic()
-    kills = 0
-    flushed = False
-    next_kill = started + args.kill_every
-    rng = random.Random(7)
+    enqueue_many(TaskSpec(task="soak_work", args=[i, args.work_ms]) for i in range(args.tasks))
+    run = _start_workers(env, args.workers)
     try:
-        while True:
-            done = Task.objects.filter(status__in=["success", "failed"]).count()
-            now = time.monotonic()
-            if done >= args.tasks or now - started > args.deadline:
-                break
-            if now >= next_kill:
-                pids = [w.pid for w in get_broker().workers() if w.pid != run.pid]
-                if pids:
-                    victim = rng.choice(pids)
-                    try:
-                        os.kill(victim, signal.SIGKILL)
-                        kills += 1
-                    except ProcessLookupError:
-                        pass
-                next_kill = now + args.kill_every
-            if not flushed and done >= args.tasks // 2:
-                redis.Redis.from_url(REDIS_URL).flushdb()
-                flushed = True
-                print(f"flushed Redis at {done} done")
-            time.sleep(0.2)
-        elapsed = time.monotonic() - started
+        chaos = _chaos(run, args)
     finally:
-        os.killpg(run.pid, signal.SIGTERM)
-        try:
-            run.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(run.pid, signal.SIGKILL)
-        worker_log.close()
-
-    statuses = Counter(Task.objects.values_list("status", flat=True))
-    attempts_per_task = Counter(Attempt.objects.values_list("task_id", flat=True))
-    rerun = {task_id: n for task_id, n in attempts_per_task.items() if n > 1}
-    unexplained = [
-        task_id
-        for task_id in rerun
-        if any(
-            outcome not in {"lost", "interrupted"}
-            for outcome in Attempt.objects.filter(task_id=task_id)
-            .order_by("number")
-            .values_list("outcome", flat=True)[: rerun[task_id] - 1]
-        )
-    ]
-    results = {i for (i,) in Task.objects.filter(status="success").values_list("result")}
-    missing = args.tasks - len(results)
-    print(
-        json.dumps(
-            {
-                "tasks": args.tasks,
-                "workers": args.workers,
-                "elapsed_s": round(elapsed, 1),
-                "kills": kills,
-                "redis_flushed": flushed,
-                "statuses": dict(statuses),
-                "missing_results": missing,
-                "tasks_run_more_than_once": len(rerun),
-                "extra_runs": sum(n - 1 for n in rerun.values()),
-                "reruns_not_explained_by_a_kill": len(unexplained),
-            },
-            indent=2,
-        )
+        _stop(run)
+    verdict = _verdict(args.tasks)
+    report = {"tasks": args.tasks, "workers": args.workers, **chaos, **verdict}
+    print(json.dumps(report, indent=2))
+    ok = (
+        verdict["statuses"] == {"success": args.tasks}
+        and verdict["missing_results"] == 0
+        and verdict["reruns_not_explained_by_a_kill"] == 0
     )
-    ok = statuses.get("success", 0) == args.tasks and missing == 0 and not unexplained
     print("SOAK PASSED" if ok else "SOAK FAILED")
     return 0 if ok else 1
 

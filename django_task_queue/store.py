@@ -19,14 +19,26 @@ _HEADER = re.compile(r"^-- name: (\w+) --$", re.MULTILINE)
 
 
 @cache
-def queries() -> dict[str, str]:
-    """Every named query of queries.sql, by name."""
-    text = _QUERIES_FILE.read_text()
-    parts = _HEADER.split(text)
+def load_queries(path: Path) -> dict[str, str]:
+    """Every query of a .sql file, by the name in its `-- name: x --` header."""
     # split() with a capturing group alternates: the preamble, then each name and its body.
+    parts = _HEADER.split(path.read_text())
     return {
         name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2], strict=True)
     }
+
+
+def queries() -> dict[str, str]:
+    """The hot path's named queries (sql/queries.sql)."""
+    return load_queries(_QUERIES_FILE)
+
+
+def run_named(path: Path, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+    """Rows of a named query of another .sql file, through Django's own cursor (monitoring,
+    maintenance: not the hot path). Django's database errors reach the caller."""
+    with connection.cursor() as cursor:
+        cursor.execute(load_queries(path)[name], params or {})
+        return list(cursor.fetchall()) if cursor.description else []
 
 
 @contextmanager

@@ -3,16 +3,14 @@ a selection; the plain functions behind the maintenance commands and the admin's
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -20,25 +18,15 @@ from django_task_queue.exceptions import InvalidTransitionError
 from django_task_queue.models import Task
 from django_task_queue.services.control import retry
 from django_task_queue.states import FINISHED_STATUSES, TaskStatus
+from django_task_queue.store import run_named
 
 _SQL_FILE = Path(__file__).resolve().parent.parent / "sql" / "operations.sql"
-_HEADER = re.compile(r"^-- name: (\w+) --$", re.MULTILINE)
 _REQUEUE_BATCH = 500
-
-
-@cache
-def _queries() -> dict[str, str]:
-    parts = _HEADER.split(_SQL_FILE.read_text())
-    return {
-        name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2], strict=True)
-    }
 
 
 def fetch_all(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
     """Rows of a named query of sql/operations.sql."""
-    with connection.cursor() as cursor:
-        cursor.execute(_queries()[name], params or {})
-        return list(cursor.fetchall())
+    return run_named(_SQL_FILE, name, params)
 
 
 def distinct_values(column: str, limit: int = 200) -> list[str]:

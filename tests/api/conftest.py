@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,8 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker, WorkerRecord, reset_broker
-from django_task_queue.models import Attempt, Task
 from django_task_queue.timeutil import to_ms
+from tests.support.rows import MakeTask, create_task
 
 API_TESTS = Path(__file__).parent
 
@@ -55,38 +55,10 @@ def redis_down(settings: Settings) -> Iterator[None]:
     reset_broker()
 
 
-MakeTask = Callable[..., Task]
-
-
 @pytest.fixture
 def make_task(db: None) -> MakeTask:
-    """Insert a task row as the worker would have left it (no Redis entry)."""
-
-    def make(**fields: Any) -> Task:
-        values: dict[str, Any] = {"task_name": "add_numbers", "args": [1, 2]}
-        values.update(fields)
-        created_at = values.pop("created_at", None)
-        task = Task.objects.create(**values)
-        if created_at is not None:
-            # auto_now_add ignores a given value; set it afterwards.
-            Task.objects.filter(pk=task.pk).update(created_at=created_at)
-            task.refresh_from_db()
-        return task
-
-    return make
-
-
-def add_attempt(task: Task, number: int = 1, **fields: Any) -> Attempt:
-    now = timezone.now()
-    values: dict[str, Any] = {
-        "worker_id": "w1",
-        "started_at": now,
-        "finished_at": now,
-        "outcome": "success",
-        "duration_ms": 10.0,
-    }
-    values.update(fields)
-    return Attempt.objects.create(task=task, number=number, **values)
+    """Insert a task row as the worker would have left it (no Redis entry); times may be set."""
+    return create_task
 
 
 def body(response: Any) -> dict[str, Any]:

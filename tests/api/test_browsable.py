@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker
-from tests.api.conftest import MakeTask
+from tests.support.rows import MakeTask
 
 PATHS = [
     "/api/tasks/",

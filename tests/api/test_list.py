@@ -11,7 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from django_task_queue.api import queries
-from tests.api.conftest import MakeTask, body
+from tests.api.conftest import body
+from tests.support.rows import MakeTask
 
 URL = "/api/tasks/"
 

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from django_task_queue.api.monitoring import json_safe
 from django_task_queue.broker.client import Broker
-from tests.api.conftest import MakeTask, add_attempt, body, start_worker
+from tests.api.conftest import body, start_worker
+from tests.support.rows import MakeTask, add_attempt
 
 
 def test_failures_group_failed_attempts_by_error_and_task(

@@ -13,7 +13,8 @@ from django_task_queue import services
 from django_task_queue.api import monitoring
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
-from tests.api.conftest import MakeTask, body
+from tests.api.conftest import body
+from tests.support.rows import MakeTask
 
 pytestmark = pytest.mark.usefixtures("redis_down")
 

@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from django_task_queue.api import stats as stats_module
 from django_task_queue.broker.client import Broker
 from django_task_queue.services import enqueue
-from tests.api.conftest import MakeTask, add_attempt, body
+from tests.api.conftest import body
+from tests.support.rows import MakeTask, add_attempt
 
 URL = "/api/stats/"
 

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
-from tests.api.conftest import MakeTask, body
+from tests.api.conftest import body
+from tests.support.rows import MakeTask
 
 
 def test_cancel_cancels_a_pending_task_and_drops_its_redis_entry(

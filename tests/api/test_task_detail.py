@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker
-from tests.api.conftest import MakeTask, add_attempt, body, start_worker
+from tests.api.conftest import body, start_worker
+from tests.support.rows import MakeTask, add_attempt
 
 
 def detail(api: APIClient, task_id: uuid.UUID) -> dict[str, object]:

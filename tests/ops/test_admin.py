@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
-from tests.ops.conftest import MakeTask, add_attempt
+from tests.support.rows import MakeTask, add_attempt
 
 CHANGELIST = reverse("admin:django_task_queue_task_changelist")
 

@@ -17,7 +17,7 @@ from django_task_queue.broker.client import Broker, WorkerRecord
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import enqueue
 from django_task_queue.timeutil import to_ms
-from tests.ops.conftest import MakeTask, add_attempt
+from tests.support.rows import MakeTask, add_attempt
 
 
 def _run(*args: str) -> str:
