@@ -153,10 +153,15 @@ def local_services(*, force_embedded_redis: bool = False) -> Iterator[Services]:
         yield Services(database_url=database_url, redis_url=redis_url, embedded=embedded)
 
 
-def describe(services: Services) -> str:
+def describe(services: Services, *, forced_redis: bool = False) -> str:
     if not services.embedded:
         return "using PostgreSQL and Redis as configured"
+    reason = (
+        "Redis 6.2 asked for"
+        if forced_redis and len(services.embedded) == 1
+        else f"no server answered on 127.0.0.1:{DEFAULT_PG_PORT}/{DEFAULT_REDIS_PORT} and no "
+        "URL is set"
+    )
     return (
-        f"no server answered on 127.0.0.1:{DEFAULT_PG_PORT}/{DEFAULT_REDIS_PORT} and no URL is "
-        f"set: started embedded {' and '.join(services.embedded)}; they stop with this command"
+        f"{reason}: started embedded {' and '.join(services.embedded)}; they stop with this command"
     )

@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
         print("usage: with_services.py [--embedded-redis] -- COMMAND...", file=sys.stderr)
         return 2
     with local_services(force_embedded_redis=force_embedded_redis) as services:
-        print(f"with_services: {describe(services)}", flush=True)
+        print(f"with_services: {describe(services, forced_redis=force_embedded_redis)}", flush=True)
         redis_base = services.redis_url.rsplit("/", 1)[0]
         env = {**os.environ, **services.env, "TEST_REDIS_URL": f"{redis_base}/15"}
         return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
