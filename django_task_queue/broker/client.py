@@ -5,23 +5,32 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
 from django_task_queue.broker.keys import KeySpace, QueueKeys
-from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.broker.registry import WorkerRecord, WorkerRegistry
+from django_task_queue.broker.translate import text as _text
+from django_task_queue.broker.translate import translated as _translated
+
+__all__ = [
+    "Broker",
+    "Claim",
+    "PushEntry",
+    "QueueDepths",
+    "WorkerRecord",
+    "get_broker",
+    "reset_broker",
+]
 
 _SCRIPTS_DIR = Path(__file__).parent / "scripts"
 # Bounded arguments per script call keep one call from blocking Redis for long.
 _BATCH = 1000
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,33 +55,12 @@ class QueueDepths:
     processing: int
 
 
-@dataclass(frozen=True)
-class WorkerRecord:
-    worker_id: str
-    hostname: str
-    pid: int
-    queues: list[str]
-    state: str
-    current_task_id: str | None
-    started_at_ms: int
-    last_seen_ms: int
-    tasks_done: int
-
-
-@contextmanager
-def _translated() -> Iterator[None]:
-    try:
-        yield
-    except (redis.ConnectionError, redis.TimeoutError) as exc:
-        raise BrokerUnavailableError(f"Redis is unreachable: {exc}") from exc
-
-
 def _chunks[T](items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-class Broker:
+class Broker(WorkerRegistry):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -291,73 +279,12 @@ class Broker:
         with _translated():
             return bool(self.client.ping())
 
-    # -- worker registry -------------------------------------------------------------------
-
-    def record_worker(self, record: WorkerRecord, ttl_s: float) -> None:
-        key = self.keys.worker(record.worker_id)
-        with _translated():
-            pipe = self.client.pipeline(transaction=False)
-            pipe.hset(
-                key,
-                mapping={
-                    "worker_id": record.worker_id,
-                    "hostname": record.hostname,
-                    "pid": record.pid,
-                    "queues": ",".join(record.queues),
-                    "state": record.state,
-                    "current_task_id": record.current_task_id or "",
-                    "started_at_ms": record.started_at_ms,
-                    "last_seen_ms": record.last_seen_ms,
-                    "tasks_done": record.tasks_done,
-                },
-            )
-            pipe.pexpire(key, int(ttl_s * 1000))
-            pipe.zadd(self.keys.workers, {record.worker_id: record.last_seen_ms})
-            pipe.execute()
-
-    def remove_worker(self, worker_id: str) -> None:
-        with _translated():
-            self.client.delete(self.keys.worker(worker_id))
-            self.client.zrem(self.keys.workers, worker_id)
-
-    def workers(self) -> list[WorkerRecord]:
-        """Live workers; records that expired are dropped from the index on the way."""
-        with _translated():
-            ids = [_text(i) for i in self.client.zrange(self.keys.workers, 0, -1)]
-            pipe = self.client.pipeline(transaction=False)
-            for worker_id in ids:
-                pipe.hgetall(self.keys.worker(worker_id))
-            raw_records = pipe.execute()
-            dead = [wid for wid, raw in zip(ids, raw_records, strict=True) if not raw]
-            if dead:
-                self.client.zrem(self.keys.workers, *dead)
-        return [_worker_from_hash(raw) for raw in raw_records if raw]
-
 
 def _by_queue(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
     grouped: dict[str, list[Claim]] = {}
     for claim in claims:
         grouped.setdefault(claim.queue_name, []).append(claim)
     return grouped
-
-
-def _text(value: Any) -> str:
-    # The client decodes responses, so every value is already a str.
-    return value if isinstance(value, str) else str(value)
-
-
-def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:
-    return WorkerRecord(
-        worker_id=raw["worker_id"],
-        hostname=raw.get("hostname", ""),
-        pid=int(raw.get("pid", 0)),
-        queues=[q for q in raw.get("queues", "").split(",") if q],
-        state=raw.get("state", "idle"),
-        current_task_id=raw.get("current_task_id") or None,
-        started_at_ms=int(raw.get("started_at_ms", 0)),
-        last_seen_ms=int(raw.get("last_seen_ms", 0)),
-        tasks_done=int(raw.get("tasks_done", 0)),
-    )
 
 
 _local = threading.local()

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from redis.client import Pipeline
 
-from django_task_queue.broker.client import Broker, _translated
+from django_task_queue.broker.client import Broker
+from django_task_queue.broker.translate import translated as _translated
 
 SEPARATOR = "|"
 SUM_FIELD = "sum"

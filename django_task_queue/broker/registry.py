@@ -1,0 +1,85 @@
+"""The worker registry: each worker process's heartbeat record, which expires with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+from django_task_queue.broker.keys import KeySpace
+from django_task_queue.broker.translate import text as _text
+from django_task_queue.broker.translate import translated as _translated
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    worker_id: str
+    hostname: str
+    pid: int
+    queues: list[str]
+    state: str
+    current_task_id: str | None
+    started_at_ms: int
+    last_seen_ms: int
+    tasks_done: int
+
+
+class WorkerRegistry:
+    """Registry operations; mixed into the Broker, which owns the client and key space."""
+
+    client: redis.Redis
+    keys: KeySpace
+
+    def record_worker(self, record: WorkerRecord, ttl_s: float) -> None:
+        key = self.keys.worker(record.worker_id)
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hset(
+                key,
+                mapping={
+                    "worker_id": record.worker_id,
+                    "hostname": record.hostname,
+                    "pid": record.pid,
+                    "queues": ",".join(record.queues),
+                    "state": record.state,
+                    "current_task_id": record.current_task_id or "",
+                    "started_at_ms": record.started_at_ms,
+                    "last_seen_ms": record.last_seen_ms,
+                    "tasks_done": record.tasks_done,
+                },
+            )
+            pipe.pexpire(key, int(ttl_s * 1000))
+            pipe.zadd(self.keys.workers, {record.worker_id: record.last_seen_ms})
+            pipe.execute()
+
+    def remove_worker(self, worker_id: str) -> None:
+        with _translated():
+            self.client.delete(self.keys.worker(worker_id))
+            self.client.zrem(self.keys.workers, worker_id)
+
+    def workers(self) -> list[WorkerRecord]:
+        """Live workers; records that expired are dropped from the index on the way."""
+        with _translated():
+            ids = [_text(i) for i in self.client.zrange(self.keys.workers, 0, -1)]
+            pipe = self.client.pipeline(transaction=False)
+            for worker_id in ids:
+                pipe.hgetall(self.keys.worker(worker_id))
+            raw_records = pipe.execute()
+            dead = [wid for wid, raw in zip(ids, raw_records, strict=True) if not raw]
+            if dead:
+                self.client.zrem(self.keys.workers, *dead)
+        return [_worker_from_hash(raw) for raw in raw_records if raw]
+
+
+def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:
+    return WorkerRecord(
+        worker_id=raw["worker_id"],
+        hostname=raw.get("hostname", ""),
+        pid=int(raw.get("pid", 0)),
+        queues=[q for q in raw.get("queues", "").split(",") if q],
+        state=raw.get("state", "idle"),
+        current_task_id=raw.get("current_task_id") or None,
+        started_at_ms=int(raw.get("started_at_ms", 0)),
+        last_seen_ms=int(raw.get("last_seen_ms", 0)),
+        tasks_done=int(raw.get("tasks_done", 0)),
+    )
