@@ -1,0 +1,1 @@
+"""Shared machinery of the benchmark: paths, processes, stores, results and statistics."""

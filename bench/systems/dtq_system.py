@@ -1,0 +1,119 @@
+"""django-task-queue, run from the project's own environment with the project's settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.harness import env
+from bench.systems.base import System
+
+TASK_NAME = "bench_task"
+
+
+def overrides(**extra: Any) -> dict[str, Any]:
+    """TASK_QUEUE_OVERRIDES for the benchmark: its own Redis database and key prefix."""
+    return {"REDIS_URL": env.BROKER_URL, "KEY_PREFIX": "bench", **extra}
+
+
+class DtqSystem(System):
+    name = "dtq"
+    label = "django-task-queue"
+    package = "django"  # the project is not a distribution; its version is the commit
+    bulk_api = "enqueue_many(TaskSpec…) (1,000 rows per INSERT and Redis push)"
+    tables = ("django_task_queue_attempt", "django_task_queue_task")
+    settings = (
+        "`run_worker --workers=N --queue=bench --log-level=WARNING`: N forked processes, one "
+        "task at a time each, idle workers block on Redis (BLPOP); LEASE_S 15, default settings; "
+        "DJANGO_DEBUG=0"
+    )
+
+    def __init__(self, extra_overrides: dict[str, Any] | None = None) -> None:
+        self.extra_overrides = extra_overrides or {}
+
+    def python(self) -> Path:
+        return env.PROJECT_PYTHON
+
+    def env(self) -> dict[str, str]:
+        base = env.base_env()
+        base.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_DEBUG="0",
+            # Production settings refuse to start without a key; this one guards nothing real.
+            DJANGO_SECRET_KEY="bench-only-not-a-secret",
+            DATABASE_URL=env.DATABASE_URL,
+            TASK_QUEUE_TASK_MODULES="bench.task_apps.dtq_tasks",
+            TASK_QUEUE_OVERRIDES=json.dumps(overrides(**self.extra_overrides)),
+            TASK_QUEUE_API_OPEN="1",
+        )
+        return base
+
+    def version(self) -> str:
+        import subprocess
+
+        commit = subprocess.run(
+            ["git", "-C", str(env.ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(env.ROOT), "status", "--porcelain", "--", "django_task_queue"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        changes = " with uncommitted changes" if dirty else ""
+        return f"working tree at {commit or '?'}{changes} (Django {super().version()})"
+
+    def prepare(self) -> None:
+        import subprocess
+
+        subprocess.run(
+            [str(self.python()), "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=env.ROOT,
+            env=self.env(),
+            check=True,
+        )
+
+    def worker_argv(self, workers: int) -> list[str]:
+        return [
+            str(self.python()),
+            "manage.py",
+            "run_worker",
+            f"--workers={workers}",
+            f"--queue={env.QUEUE}",
+            "--log-level=WARNING",
+        ]
+
+    # -- producer side ------------------------------------------------------------------------
+
+    def setup_producer(self) -> None:
+        import django
+
+        django.setup()
+        from django_task_queue.services import producer
+
+        self._producer = producer
+        # Connect both stores before the clock starts.
+        self._producer.enqueue(TASK_NAME, ["warm-producer", 0.0], queue_name="bench-warm")
+
+    def enqueue_one(self, task_id: str, sleep_s: float) -> None:
+        self._producer.enqueue(TASK_NAME, [task_id, sleep_s], queue_name=env.QUEUE)
+
+    def enqueue_bulk(self, items: list[tuple[str, float]]) -> None:
+        spec = self._producer.TaskSpec
+        self._producer.enqueue_many(
+            spec(task=TASK_NAME, args=[task_id, sleep_s], queue_name=env.QUEUE)
+            for task_id, sleep_s in items
+        )
+
+    def enqueue_stream(self, items: Any) -> int:
+        spec = self._producer.TaskSpec
+        return int(
+            self._producer.enqueue_stream(
+                spec(task=TASK_NAME, args=[task_id, sleep_s], queue_name=env.QUEUE)
+                for task_id, sleep_s in items
+            )
+        )
