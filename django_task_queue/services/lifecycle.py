@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from django.utils import timezone
 
@@ -103,16 +103,6 @@ def claim_batch(
         else:
             claimed.append(_claimed(claim, row))
     return claimed
-
-
-def claim_next(
-    broker: Broker, queue_names: Sequence[str], worker_id: str
-) -> ClaimedTask | Literal[False] | None:
-    """Claim the next task: the task, None when Redis has nothing ready, False for a stale entry."""
-    claimed = claim_batch(broker, queue_names, worker_id, 1)
-    if claimed is None:
-        return None
-    return claimed[0] if claimed else False
 
 
 def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
@@ -224,12 +214,6 @@ def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
     )
     broker.ack([d.task.claim for d in done])
     return {row[0] for row in rows}
-
-
-def complete(broker: Broker, task: ClaimedTask, result_json: str, duration_ms: float) -> bool:
-    """Record one success; False when a newer attempt owns the task (this outcome is dropped)."""
-    applied = complete_many(broker, [Completed(task, result_json, duration_ms, timezone.now())])
-    return task.id in applied
 
 
 def fail(

@@ -13,16 +13,20 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue, recovery
-from django_task_queue.services.lifecycle import ClaimedTask, claim_next, complete
+from django_task_queue.services.lifecycle import ClaimedTask, Completed, claim_batch, complete_many
 from django_task_queue.timeutil import to_ms
 from tests.conftest import TEST_PREFIX
 from tests.support.drain import drain, work_until
 
 
 def _claim(broker: Broker, worker_id: str) -> ClaimedTask:
-    claimed = claim_next(broker, ["default"], worker_id)
-    assert isinstance(claimed, ClaimedTask)
-    return claimed
+    claimed = claim_batch(broker, ["default"], worker_id, 1)
+    assert claimed
+    return claimed[0]
+
+
+def _completed(task: ClaimedTask, result_json: str) -> Completed:
+    return Completed(task, result_json, duration_ms=1, finished_at=timezone.now())
 
 
 def _expire_lease(task_id: uuid.UUID) -> None:
@@ -54,14 +58,14 @@ def test_a_stale_worker_cannot_overwrite_the_newer_attempt(stores: Broker) -> No
     recovery.reap_expired_leases(stores)
     fresh = _claim(stores, "fresh-worker")
 
-    stale_applied = complete(stores, stale, "999", duration_ms=1)
+    stale_applied = complete_many(stores, [_completed(stale, "999")])
 
     assert not stale_applied
     stored = Task.objects.get(pk=task.pk)
     assert (stored.status, stored.attempt, stored.worker_id) == ("processing", 2, "fresh-worker")
     # The stale ack did not remove the fresh lease.
     assert stores.depths(["default"])["default"].processing == 1
-    assert complete(stores, fresh, "3", duration_ms=1)
+    assert complete_many(stores, [_completed(fresh, "3")]) == {fresh.id}
     assert Task.objects.get(pk=task.pk).result == 3
     assert stores.depths(["default"])["default"].processing == 0
 
