@@ -36,6 +36,9 @@ class TaskQueueSettings:
     WORKER_TTL_S: float = 15.0
     SHUTDOWN_GRACE_S: float = 30.0
     HARD_TIMEOUT_GRACE_S: float = 5.0
+    # Prepare the hot path's statements once per connection. Turn off behind a pooler in
+    # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    PREPARE_STATEMENTS: bool = True
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
+from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import StoreUnavailableError
 
 _QUERIES_FILE = Path(__file__).parent / "sql" / "queries.sql"
@@ -56,16 +57,32 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Run the named query and return every row.
 
     The hot path binds parameters on the server through a plain psycopg cursor on Django's
-    connection (same transaction): its arrays need no quoting, and psycopg prepares a statement
-    run often. Django's own cursors keep client-side binding for everything else.
+    connection (same transaction): its arrays need no quoting, and each statement is prepared
+    once per connection, since parsing and planning it again cost about as much as running it.
+    Django's own cursors keep client-side binding for everything else.
     """
     with _translated():
         connection.ensure_connection()
         raw = connection.connection
         assert raw is not None
         with psycopg.Cursor(raw) as cursor:
-            cursor.execute(queries()[name], params)
+            _execute(raw, cursor, queries()[name], params)
             return list(cursor.fetchall()) if cursor.description else []
+
+
+def _execute(
+    raw: psycopg.Connection[Any], cursor: psycopg.Cursor[Any], sql: str, params: Mapping[str, Any]
+) -> None:
+    if raw.prepare_threshold is not None or not get_settings().PREPARE_STATEMENTS:
+        cursor.execute(sql, params)  # the project chose its own policy, or none at all
+        return
+    # Django turns psycopg's preparation off on its connections (None); it is turned on for
+    # this one call only, so Django's own cursors keep the project's choice.
+    raw.prepare_threshold = 0
+    try:
+        cursor.execute(sql, params, prepare=True)
+    finally:
+        raw.prepare_threshold = None
 
 
 def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:

@@ -12,6 +12,7 @@ from typing import Any
 import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.registry import WorkerRecord, WorkerRegistry
@@ -60,6 +61,34 @@ def _chunks[T](items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+class _ScriptPipeline:
+    """A pipeline that calls scripts by their SHA directly.
+
+    redis-py's own pipeline asks Redis whether its scripts exist (SCRIPT EXISTS) before every
+    execute: a second round trip each time. Here a script Redis lost (a restart, SCRIPT FLUSH)
+    fails alone with NOSCRIPT and is run again on its own, which loads it.
+    """
+
+    def __init__(self, client: redis.Redis, scripts: Mapping[str, Script]) -> None:
+        self.pipe = client.pipeline(transaction=False)
+        self._scripts = scripts
+        self._calls: dict[int, tuple[str, list[str], list[Any]]] = {}
+
+    def script(self, name: str, keys: list[str], args: list[Any]) -> None:
+        self._calls[len(self.pipe)] = (name, keys, args)
+        self.pipe.evalsha(self._scripts[name].sha, len(keys), *keys, *args)
+
+    def execute(self) -> list[Any]:
+        results: list[Any] = self.pipe.execute(raise_on_error=False)
+        for index, result in enumerate(results):
+            if isinstance(result, NoScriptError) and index in self._calls:
+                name, keys, args = self._calls[index]
+                results[index] = self._scripts[name](keys=keys, args=args)
+            elif isinstance(result, Exception):
+                raise result
+        return results
+
+
 class Broker(WorkerRegistry):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
@@ -71,6 +100,10 @@ class Broker(WorkerRegistry):
             for path in _SCRIPTS_DIR.glob("*.lua")
         }
         self._known_queues: set[str] = set()
+        # Calls that made tasks waiting; a worker re-checks for a better task when it changes.
+        self.pushes = 0
+        # Leases of outcomes already in PostgreSQL, dropped with the next claim's round trip.
+        self._acks_due: list[Claim] = []
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
@@ -96,6 +129,7 @@ class Broker(WorkerRegistry):
     def push(self, queue_name: str, entries: Sequence[PushEntry], now_ms: int) -> int:
         """Make tasks waiting (ready when due, else delayed); returns how many are ready now."""
         self._remember_queue(queue_name)
+        self.pushes += 1
         q = self.keys.queue(queue_name)
         ready = 0
         for chunk in _chunks(entries):
@@ -114,20 +148,21 @@ class Broker(WorkerRegistry):
     ) -> None:
         """Push to several queues, plus whatever `also` queues, in one round trip."""
         new_queues = [name for name in entries if name not in self._known_queues]
+        self.pushes += 1
         with _translated():
-            pipe = self.client.pipeline(transaction=False)
+            batch = _ScriptPipeline(self.client, self._scripts)
             if new_queues:
-                pipe.sadd(self.keys.queues, *new_queues)
+                batch.pipe.sadd(self.keys.queues, *new_queues)
             for queue_name, queue_entries in entries.items():
                 keys = self._waiting_keys(self.keys.queue(queue_name))
                 for chunk in _chunks(queue_entries):
                     args: list[Any] = [now_ms]
                     for entry in chunk:
                         args += [entry.task_id, entry.score, entry.due_ms]
-                    self._scripts["push"](keys=keys, args=args, client=pipe)
+                    batch.script("push", keys, args)
             if also is not None:
-                also(pipe)
-            pipe.execute()
+                also(batch.pipe)
+            batch.execute()
         self._known_queues.update(new_queues)
 
     def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
@@ -163,12 +198,24 @@ class Broker(WorkerRegistry):
     def claim(
         self, queue_names: Iterable[str], token: str, now_ms: int, lease_ms: int, count: int = 1
     ) -> list[Claim]:
-        """Lease up to `count` best ready tasks of the first queue (in order) that has any."""
+        """Lease up to `count` best ready tasks of the first queue (in order) that has any.
+
+        Leases handed to `ack_later` are dropped in the same round trip as the first queue's
+        claim."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
-            popped = self._run(
-                "claim", [q.ready, q.leases, q.owners, q.notify], [now_ms, lease_ms, token, count]
-            )
+            keys = [q.ready, q.leases, q.owners, q.notify]
+            args = [now_ms, lease_ms, token, count]
+            if self._acks_due:
+                acks, self._acks_due = self._acks_due, []
+                with _translated():
+                    batch = _ScriptPipeline(self.client, self._scripts)
+                    for ack_keys, ack_args in self._ack_calls(acks):
+                        batch.script("ack", ack_keys, ack_args)
+                    batch.script("claim", keys, args)
+                    popped = batch.execute()[-1]
+            else:
+                popped = self._run("claim", keys, args)
             if popped:
                 return [
                     Claim(_text(popped[i]), queue_name, token, int(float(popped[i + 1])))
@@ -195,20 +242,33 @@ class Broker(WorkerRegistry):
 
     def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:
         """Block until a wake-up token arrives on one of the queues, or the timeout passes."""
+        self.flush_acks()
         notify_keys = [self.keys.queue(name).notify for name in queue_names]
         with _translated():
             return self.client.blpop(notify_keys, timeout=timeout_s) is not None
 
     def ack(self, claims: Sequence[Claim]) -> int:
         """Drop the claims' leases where they still hold them; one call per queue."""
-        dropped = 0
+        return sum(int(self._run("ack", keys, args)) for keys, args in self._ack_calls(claims))
+
+    def ack_later(self, claims: Sequence[Claim]) -> None:
+        """Drop these leases with the next `claim` (or `flush_acks`): their outcomes are in
+        PostgreSQL already, so until then they only hold an entry no sweep will act on."""
+        self._acks_due.extend(claims)
+
+    def flush_acks(self) -> None:
+        """Drop now the leases `ack_later` kept (before idling or exiting)."""
+        acks, self._acks_due = self._acks_due, []
+        if acks:
+            self.ack(acks)
+
+    def _ack_calls(self, claims: Sequence[Claim]) -> Iterator[tuple[list[str], list[Any]]]:
         for queue_name, queue_claims in _by_queue(claims).items():
             q = self.keys.queue(queue_name)
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            dropped += int(self._run("ack", [q.leases, q.owners], args))
-        return dropped
+            yield [q.leases, q.owners], args
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

@@ -21,28 +21,54 @@ FROM unnest(
 ORDER BY t.ord
 RETURNING id, seq;
 
--- name: claim_tasks --
--- Claim the tasks Redis leased to this worker, in one statement: fenced by status and due time.
--- Each attempt row starts at the claim; the worker records its real start with its outcome.
-WITH claimed AS (
+-- name: complete_and_claim --
+-- A worker's one statement (and one commit) per batch: record the successes of the batch it
+-- ran and claim the tasks Redis has just leased to it. Either list may be empty.
+-- Successes apply only to attempts still current (the fence); claims are fenced by status and
+-- due time. Each attempt row starts at the claim; the worker records its real start with its
+-- outcome.
+WITH outcome AS (
+    SELECT * FROM unnest(
+        %(done_ids)s::uuid[], %(done_attempts)s::int[], %(results)s::text[],
+        %(started)s::timestamptz[], %(finished)s::timestamptz[], %(durations)s::float8[]
+    ) AS o(id, attempt, result, started_at, finished_at, duration_ms)
+), done AS (
+    UPDATE django_task_queue_task AS t
+    SET status = 'success', result = o.result::jsonb, completed_at = o.finished_at,
+        updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
+        traceback = NULL
+    FROM outcome AS o
+    WHERE t.id = o.id AND t.attempt = o.attempt AND t.status = 'processing'
+    RETURNING t.id, t.attempt
+), recorded AS (
+    UPDATE django_task_queue_attempt AS a
+    SET outcome = 'success', started_at = o.started_at, finished_at = o.finished_at,
+        duration_ms = o.duration_ms
+    FROM done JOIN outcome AS o ON o.id = done.id
+    WHERE a.task_id = done.id AND a.number = done.attempt
+    RETURNING a.task_id
+), claimed AS (
     UPDATE django_task_queue_task
     SET status = 'processing', attempt = attempt + 1, worker_id = %(worker_id)s,
         started_at = COALESCE(started_at, %(now)s), updated_at = %(now)s,
         lease_expires_at = %(lease_expires_at)s, next_retry_at = NULL
-    WHERE id = ANY(%(ids)s::uuid[])
+    WHERE id = ANY(%(claim_ids)s::uuid[])
       AND status IN ('pending', 'retry')
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
     RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
               retry_delay, retry_backoff, priority, seq, queue_name,
               COALESCE(run_after, created_at) AS due_at
-), recorded AS (
+), started AS (
     INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
     SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
 )
--- due_at (when a first attempt became due) feeds the worker's wait-time metric.
-SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
-       retry_backoff, priority, seq, queue_name, due_at
-FROM claimed;
+-- At least one row: the ids of the successes applied, then one claimed task per row (none
+-- when the LEFT JOIN finds no claim). due_at (when a first attempt became due) feeds the
+-- worker's wait-time metric.
+SELECT (SELECT array_agg(task_id) FROM recorded), c.id, c.task_name, c.args, c.kwargs,
+       c.attempt, c.timeout, c.retry_count, c.max_retries, c.retry_delay, c.retry_backoff,
+       c.priority, c.seq, c.queue_name, c.due_at
+FROM (VALUES (1)) AS one LEFT JOIN claimed AS c ON true;
 
 -- name: unclaim_tasks --
 -- Undo claims of tasks this worker never started (a better task arrived, or it is stopping):
@@ -66,29 +92,6 @@ RETURNING a.task_id;
 SELECT priority, seq, queue_name, COALESCE(next_retry_at, run_after)
 FROM django_task_queue_task
 WHERE id = %(task_id)s AND status IN ('pending', 'retry');
-
--- name: complete_tasks --
--- Record several successes in one statement; only attempts still current are applied.
-WITH outcome AS (
-    SELECT * FROM unnest(
-        %(ids)s::uuid[], %(attempts)s::int[], %(results)s::text[], %(started)s::timestamptz[],
-        %(finished)s::timestamptz[], %(durations)s::float8[]
-    ) AS o(id, attempt, result, started_at, finished_at, duration_ms)
-), done AS (
-    UPDATE django_task_queue_task AS t
-    SET status = 'success', result = o.result::jsonb, completed_at = o.finished_at,
-        updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
-        traceback = NULL
-    FROM outcome AS o
-    WHERE t.id = o.id AND t.attempt = o.attempt AND t.status = 'processing'
-    RETURNING t.id, t.attempt
-)
-UPDATE django_task_queue_attempt AS a
-SET outcome = 'success', started_at = o.started_at, finished_at = o.finished_at,
-    duration_ms = o.duration_ms
-FROM done JOIN outcome AS o ON o.id = done.id
-WHERE a.task_id = done.id AND a.number = done.attempt
-RETURNING a.task_id;
 
 -- name: fail_task --
 WITH failed AS (

@@ -3,7 +3,8 @@
 Throughput comes from batching the bookkeeping, never from running out of priority order: a
 worker claims up to a small batch of the best ready tasks at once (sized so a batch takes about
 `_BATCH_BUDGET_MS` of task time), checks before each next task that nothing better has become
-ready (else it gives the rest back), and records the batch's successes in one statement.
+ready (else it gives the rest back), and records the batch's successes in the same statement
+that claims the next batch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import signal
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from types import FrameType
 
@@ -26,7 +28,7 @@ from django_task_queue.services.lifecycle import (
     ClaimedTask,
     Completed,
     Failure,
-    claim_batch,
+    complete_and_claim,
     complete_many,
     fail,
     release,
@@ -46,6 +48,11 @@ _MAX_BACKOFF_S = 10.0
 # A batch holds about this much task time, so a success is recorded within ~10 ms of its end.
 _BATCH_BUDGET_MS = 10.0
 _MAX_BATCH = 64
+# Before each next task of a batch the worker asks Redis whether something better is ready, once
+# this long has passed since it last looked (the claim is a look) or as soon as this process
+# pushed a task itself. A task that becomes ready waits at most this long behind lower-priority
+# tasks already claimed, and a batch of tiny tasks does not pay a round trip for each one.
+_RECHECK_AFTER_S = 0.002
 
 
 class _Fields:
@@ -87,6 +94,8 @@ class Worker:
         self.held: list[ClaimedTask] = []
         self._completed: list[Completed] = []
         self._average_ms = 1.0
+        self._looked_at = 0.0  # monotonic time of the last look for better tasks
+        self._pushes_seen = 0  # the broker's push count at that look
 
     # -- signals ---------------------------------------------------------------------------
 
@@ -126,11 +135,13 @@ class Worker:
         logger.info("worker %s started on queues %s", self.worker_id, ",".join(self.options.queues))
         try:
             self._loop()
+            self.flush()  # the last batch's successes, which no next claim will record
         finally:
             heartbeat.stopped.set()
             heartbeat.wake.set()
             heartbeat.join(timeout=5)
             with contextlib.suppress(BrokerUnavailableError):
+                get_broker().flush_acks()
                 get_broker().remove_worker(self.worker_id)
         logger.info("worker %s stopped after %d task(s)", self.worker_id, self.tasks_done)
         return 0
@@ -158,13 +169,18 @@ class Worker:
 
     def step(self, wait_s: float) -> bool:
         """Claim and run a batch of tasks, or block up to `wait_s` for one; False when none was
-        ready."""
+        ready. The previous batch's successes are recorded in the claim's statement."""
         broker = get_broker()
-        batch = claim_batch(broker, self.options.queues, self.worker_id, self._batch_size())
+        done, self._completed = self._completed, []
+        recorded, batch = complete_and_claim(
+            broker, done, self.options.queues, self.worker_id, self._batch_size()
+        )
+        self._report(done, recorded)
         if batch is None:
             if not self.options.burst:
                 broker.wait_for_work(self.options.queues, wait_s)
             return False
+        self._looked_at, self._pushes_seen = time.monotonic(), broker.pushes
         self.held = list(batch)
         try:
             for index, task in enumerate(batch):
@@ -172,8 +188,10 @@ class Worker:
                     unclaim(broker, batch[index:])
                     break
                 self._run_task(task)
-        finally:
+        except BaseException:
             self.flush()
+            raise
+        finally:
             self.held = []
         return True
 
@@ -189,14 +207,22 @@ class Worker:
             return True
         if self.options.max_tasks is not None and self.tasks_done >= self.options.max_tasks:
             return True
-        return get_broker().better_ready(self.options.queues, task.claim)
+        broker = get_broker()
+        now = time.monotonic()
+        if now - self._looked_at < _RECHECK_AFTER_S and broker.pushes == self._pushes_seen:
+            return False
+        self._looked_at, self._pushes_seen = now, broker.pushes
+        return broker.better_ready(self.options.queues, task.claim)
 
     def flush(self) -> None:
         """Record the successes not yet written, in one statement, then drop their leases."""
         if not self._completed:
             return
         done, self._completed = self._completed, []
-        applied = complete_many(get_broker(), done)
+        self._report(done, complete_many(get_broker(), done))
+
+    def _report(self, done: list[Completed], applied: set[uuid.UUID]) -> None:
+        """Count, log and signal recorded successes."""
         for item in done:
             fields = _Fields(item.task, self.worker_id)
             if item.task.id in applied:

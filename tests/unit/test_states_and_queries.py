@@ -17,7 +17,7 @@ def test_every_status_is_reachable_and_finished_ones_only_by_their_verbs() -> No
 
 def test_every_named_query_is_loaded() -> None:
     names = set(store.queries())
-    assert {"insert_tasks", "claim_tasks", "complete_tasks", "fail_task", "reap_expired"} <= names
+    assert {"insert_tasks", "complete_and_claim", "fail_task", "reap_expired"} <= names
     assert all(query.strip() for query in store.queries().values())
 
 

@@ -1,0 +1,116 @@
+"""The hot path's batching: one statement records a batch and claims the next, leases of recorded
+successes are dropped with the next claim, scripts survive a Redis that forgot them."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils import timezone
+
+from django_task_queue import store
+from django_task_queue.broker.client import Broker, PushEntry
+from django_task_queue.models import Task
+from django_task_queue.services import enqueue
+from django_task_queue.services.lifecycle import (
+    ClaimedTask,
+    Completed,
+    claim_batch,
+    complete_and_claim,
+)
+from django_task_queue.timeutil import to_ms
+
+
+def _completed(task: ClaimedTask, result_json: str) -> Completed:
+    return Completed(task, result_json, duration_ms=1, finished_at=timezone.now())
+
+
+def test_one_call_records_the_finished_batch_and_claims_the_next(stores: Broker) -> None:
+    first = enqueue("add_numbers", [1, 2])
+    second = enqueue("add_numbers", [3, 4])
+    [running] = claim_batch(stores, ["default"], "w1", 1) or []
+
+    recorded, claimed = complete_and_claim(stores, [_completed(running, "3")], ["default"], "w1", 1)
+
+    assert recorded == {first.id}
+    assert [task.id for task in claimed or []] == [second.id]
+    assert Task.objects.get(pk=first.pk).status == "success"
+    assert Task.objects.get(pk=second.pk).status == "processing"
+    attempt = Task.objects.get(pk=first.pk).attempts.get()
+    assert (attempt.outcome, attempt.duration_ms) == ("success", 1)
+
+
+def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
+    stores: Broker,
+) -> None:
+    enqueue("add_numbers", [1, 2])
+    enqueue("add_numbers", [3, 4])
+    [running] = claim_batch(stores, ["default"], "w1", 1) or []
+    _, claimed = complete_and_claim(stores, [_completed(running, "3")], ["default"], "w1", 1)
+    assert claimed
+    # The first lease is still held: it is dropped with the next claim's round trip.
+    assert stores.depths(["default"])["default"].processing == 2
+
+    assert complete_and_claim(stores, [], ["default"], "w1", 1) == (set(), None)
+
+    assert stores.depths(["default"])["default"].processing == 1
+
+
+def test_leases_kept_for_later_are_dropped_before_a_worker_idles(stores: Broker) -> None:
+    enqueue("add_numbers", [1, 2])
+    enqueue("add_numbers", [3, 4])
+    [running] = claim_batch(stores, ["default"], "w1", 1) or []
+    complete_and_claim(stores, [_completed(running, "3")], ["default"], "w1", 1)
+
+    stores.wait_for_work(["default"], 0.01)
+
+    assert stores.depths(["default"])["default"].processing == 1
+
+
+def test_a_stale_success_in_the_combined_statement_is_not_recorded(stores: Broker) -> None:
+    task = enqueue("add_numbers", [1, 2])
+    [stale] = claim_batch(stores, ["default"], "w1", 1) or []
+    Task.objects.filter(pk=task.pk).update(attempt=stale.attempt + 1)  # a newer attempt
+
+    recorded, claimed = complete_and_claim(stores, [_completed(stale, "3")], ["default"], "w1")
+
+    assert (recorded, claimed) == (set(), None)
+    assert Task.objects.get(pk=task.pk).status == "processing"
+
+
+def test_pushes_still_work_after_redis_forgets_its_scripts(stores: Broker) -> None:
+    stores.client.script_flush()
+
+    stores.push_all({"default": [PushEntry("a-task", 5, 0)]}, to_ms(timezone.now()))
+
+    assert stores.depths(["default"])["default"].ready == 1
+
+
+def test_a_claim_with_leases_to_drop_survives_redis_forgetting_its_scripts(
+    stores: Broker,
+) -> None:
+    enqueue("add_numbers", [1, 2])
+    enqueue("add_numbers", [3, 4])
+    [running] = claim_batch(stores, ["default"], "w1", 1) or []
+    stores.ack_later([running.claim])
+    stores.client.script_flush()
+
+    assert claim_batch(stores, ["default"], "w1", 1)
+
+    assert stores.depths(["default"])["default"].processing == 1
+
+
+def test_preparing_the_hot_path_leaves_djangos_own_cursors_unprepared(stores: Broker) -> None:
+    enqueue("add_numbers", [1, 2])
+    claim_batch(stores, ["default"], "w1", 1)
+    raw = connection.connection
+    assert raw is not None
+
+    assert raw.prepare_threshold is None
+    prepared = store.fetch_all("waiting_batch", _waiting_params())
+    assert prepared == store.fetch_all("waiting_batch", _waiting_params())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
+
+
+def _waiting_params() -> dict[str, object]:
+    return {"after_seq": 0, "changed_before": timezone.now(), "limit": 10}
