@@ -39,6 +39,9 @@ class TaskQueueSettings:
     # Prepare the hot path's statements once per connection. Turn off behind a pooler in
     # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
     PREPARE_STATEMENTS: bool = True
+    # A worker claims its next batch while the current one runs when its tasks take between
+    # 1 ms and this long on average (0: never). Longer tasks are not held back from idle workers.
+    PREFETCH_MAX_TASK_MS: float = 20.0
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False

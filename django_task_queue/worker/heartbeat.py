@@ -49,7 +49,7 @@ class Heartbeat(threading.Thread):
         running = worker.current
         try:
             broker = get_broker()
-            in_hand = list(worker.held)
+            in_hand = worker.leased()
             held = extend_leases(broker, in_hand) if in_hand else set()
             if running is not None:
                 if running.task.id not in held and worker.current is running:

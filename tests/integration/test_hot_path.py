@@ -1,13 +1,16 @@
 """The hot path's batching: one statement records a batch and claims the next, leases of recorded
-successes are dropped with the next claim, scripts survive a Redis that forgot them."""
+successes are dropped with the next claim, scripts survive a Redis that forgot them, and a
+worker claiming ahead keeps exactly-once runs and priority order."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import Broker, PushEntry
+from django_task_queue.broker.client import Broker, PushEntry, QueueDepths
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
 from django_task_queue.services.lifecycle import (
@@ -17,6 +20,10 @@ from django_task_queue.services.lifecycle import (
     complete_and_claim,
 )
 from django_task_queue.timeutil import to_ms
+from django_task_queue.worker.loop import Worker
+from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.prefetch import Bookkeeper
+from tests.support import markers
 
 
 def _completed(task: ClaimedTask, result_json: str) -> Completed:
@@ -114,3 +121,71 @@ def test_preparing_the_hot_path_leaves_djangos_own_cursors_unprepared(stores: Br
 
 def _waiting_params() -> dict[str, object]:
     return {"after_seq": 0, "changed_before": timezone.now(), "limit": 10}
+
+
+def _worker_claiming_ahead(average_ms: float = 5.0) -> Worker:
+    worker = Worker(WorkerOptions(queues=("default",), burst=True), "ahead-worker")
+    worker.bookkeeper = Bookkeeper(["default"], "ahead-worker")
+    worker._average_ms = average_ms  # as if its tasks took a few ms: short enough to claim ahead
+    return worker
+
+
+def test_a_worker_claiming_ahead_runs_every_task_once_and_leaves_no_lease(
+    stores: Broker, marker_dir: Path
+) -> None:
+    tasks = [enqueue("test_record", [str(marker_dir), f"t{i}"]) for i in range(30)]
+    worker = _worker_claiming_ahead()
+
+    while worker.step(wait_s=0):
+        pass
+    worker.close()
+    assert worker.bookkeeper is not None
+    worker.bookkeeper.close()
+
+    assert sorted(markers.labels(marker_dir)) == sorted(f"t{i}" for i in range(30))
+    statuses = set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("status"))
+    assert statuses == {("success",)}
+    assert stores.depths(["default"])["default"] == QueueDepths(ready=0, delayed=0, processing=0)
+
+
+def test_a_batch_claimed_ahead_is_given_back_when_a_better_task_arrives(
+    stores: Broker, marker_dir: Path
+) -> None:
+    enqueue("test_record", [str(marker_dir), "low-1"], priority="low")
+    enqueue("test_record", [str(marker_dir), "low-2"], priority="low")
+    worker = _worker_claiming_ahead()
+    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+
+    assert worker.step(wait_s=0)  # runs low-1 while low-2 is claimed ahead
+    enqueue("test_record", [str(marker_dir), "high"], priority="high")
+    while worker.step(wait_s=0):
+        pass
+    worker.close()
+    assert worker.bookkeeper is not None
+    worker.bookkeeper.close()
+
+    assert markers.labels(marker_dir) == ["low-1", "high", "low-2"]
+    low_2 = Task.objects.get(args__1="low-2")
+    # Given back unstarted: its claim was undone, so it ran as attempt 1.
+    assert (low_2.status, low_2.attempt) == ("success", 1)
+
+
+def test_stopping_gives_back_the_batch_claimed_ahead(stores: Broker, marker_dir: Path) -> None:
+    enqueue("test_record", [str(marker_dir), "first"])
+    second = enqueue("test_record", [str(marker_dir), "second"])
+    worker = _worker_claiming_ahead()
+    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+
+    assert worker.step(wait_s=0)
+    assert worker._ahead is not None
+    worker._ahead.future.result()
+    assert [task.id for task in worker.leased()] == [second.id]  # the heartbeat renews it
+    worker.stopping = True
+    worker.close()
+    assert worker.bookkeeper is not None
+    worker.bookkeeper.close()
+
+    assert markers.labels(marker_dir) == ["first"]
+    stored = Task.objects.get(pk=second.pk)
+    assert (stored.status, stored.attempt) == ("pending", 0)
+    assert stores.depths(["default"])["default"] == QueueDepths(ready=1, delayed=0, processing=0)
