@@ -134,6 +134,8 @@ def _write(
             "now": now,
             "lease_expires_at": now + timedelta(milliseconds=lease_ms),
             "due_by": now + _DUE_TOLERANCE,
+            # Outcomes are durable before their leases are dropped; a claim alone need not be.
+            "synchronous_commit": "on" if done else "off",
         },
     )
     return set(rows[0][0] or ()), [row[1:] for row in rows if row[1] is not None]

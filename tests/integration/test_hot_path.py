@@ -189,3 +189,13 @@ def test_stopping_gives_back_the_batch_claimed_ahead(stores: Broker, marker_dir:
     stored = Task.objects.get(pk=second.pk)
     assert (stored.status, stored.attempt) == ("pending", 0)
     assert stores.depths(["default"])["default"] == QueueDepths(ready=1, delayed=0, processing=0)
+
+
+def test_a_claim_alone_relaxes_durability_for_its_own_transaction_only(stores: Broker) -> None:
+    enqueue("add_numbers", [1, 2])
+
+    assert claim_batch(stores, ["default"], "w1", 1)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
