@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -68,6 +68,33 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with psycopg.Cursor(raw) as cursor:
             _execute(raw, cursor, queries()[name], params)
             return list(cursor.fetchall()) if cursor.description else []
+
+
+def fetch_all_overlapped[K](
+    name: str, batches: Iterable[tuple[K, Mapping[str, Any]]]
+) -> Iterator[tuple[K, list[tuple[Any, ...]]]]:
+    """Run the named query once per batch, yielding each batch's key with its rows.
+
+    The next batch's parameters are built (pulled from `batches`) while PostgreSQL still runs
+    the previous statement: psycopg's pipeline mode sends a statement without waiting for it,
+    so a producer's Python work and the server's inserts overlap instead of taking turns.
+    Run it inside a transaction: a failure in any batch must undo them all.
+    """
+    with _translated():
+        connection.ensure_connection()
+        raw = connection.connection
+        assert raw is not None
+        sql = queries()[name]
+        with raw.pipeline():
+            pending: tuple[K, psycopg.Cursor[Any]] | None = None
+            for key, params in batches:  # builds the next batch while the server works
+                if pending is not None:
+                    yield pending[0], pending[1].fetchall()
+                cursor = psycopg.Cursor(raw)
+                _execute(raw, cursor, sql, params)
+                pending = (key, cursor)
+            if pending is not None:
+                yield pending[0], pending[1].fetchall()
 
 
 def _execute(

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from django.db import transaction
@@ -159,21 +159,35 @@ def enqueue(
 
 
 def enqueue_many(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE) -> list[Task]:
-    """Enqueue many tasks: all validated first, then one INSERT and one Redis push per batch.
+    """Enqueue many tasks: one INSERT and one Redis push per batch.
 
-    All or nothing: a bad spec raises before any row is written. The whole call runs in one
-    transaction (the caller's, if any).
+    All or nothing: the whole call runs in one transaction (the caller's, if any), so a bad spec
+    raises and nothing is committed or pushed. Each batch is validated while PostgreSQL inserts
+    the one before it.
     """
     now = timezone.now()
-    rows = [build_row(spec, now) for spec in specs]
-    if len(rows) <= batch_size and not transaction.get_connection().in_atomic_block:
+    iterator = iter(specs)
+    first = [build_row(spec, now) for spec in islice(iterator, batch_size)]
+    following = next(iterator, None)
+    if following is None and not transaction.get_connection().in_atomic_block:
         # One INSERT is atomic by itself: skipping BEGIN/COMMIT saves two round trips.
-        return _insert(rows, now)
+        return _insert(first, now)
+    batches = [first] if following is None else chain([first], _built(following, iterator, now))
     tasks: list[Task] = []
     with transaction.atomic():
-        for batch in _batches(rows, batch_size):
-            tasks += _insert(batch, now)
+        params = ((rows, _insert_params(rows, now)) for rows in batches)
+        for rows, inserted in store.fetch_all_overlapped("insert_tasks", params):
+            tasks += _registered(rows, inserted, now)
     return tasks
+
+
+def _built(
+    following: TaskSpec, rest: Iterator[TaskSpec], now: datetime, batch_size: int = BULK_BATCH_SIZE
+) -> Iterator[list[_Row]]:
+    """Validated rows, a batch at a time, built only when the next batch is asked for."""
+    specs = chain([following], rest)
+    while batch_specs := list(islice(specs, batch_size)):
+        yield [build_row(spec, now) for spec in batch_specs]
 
 
 def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE) -> int:
@@ -191,29 +205,29 @@ def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SI
     return count
 
 
-def _batches(rows: list[_Row], size: int) -> Iterator[list[_Row]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _insert(rows: list[_Row], now: datetime) -> list[Task]:
-    inserted = store.fetch_all(
-        "insert_tasks",
-        {
-            "now": now,
-            "ids": [row.id for row in rows],
-            "task_names": [row.task_name for row in rows],
-            "args": [row.args_json for row in rows],
-            "kwargs": [row.kwargs_json for row in rows],
-            "priorities": [row.priority for row in rows],
-            "queue_names": [row.queue_name for row in rows],
-            "max_retries": [row.max_retries for row in rows],
-            "retry_delays": [row.retry_delay for row in rows],
-            "retry_backoffs": [row.retry_backoff for row in rows],
-            "timeouts": [row.timeout for row in rows],
-            "run_afters": [row.run_after for row in rows],
-        },
-    )
+    return _registered(rows, store.fetch_all("insert_tasks", _insert_params(rows, now)), now)
+
+
+def _insert_params(rows: list[_Row], now: datetime) -> dict[str, Any]:
+    return {
+        "now": now,
+        "ids": [row.id for row in rows],
+        "task_names": [row.task_name for row in rows],
+        "args": [row.args_json for row in rows],
+        "kwargs": [row.kwargs_json for row in rows],
+        "priorities": [row.priority for row in rows],
+        "queue_names": [row.queue_name for row in rows],
+        "max_retries": [row.max_retries for row in rows],
+        "retry_delays": [row.retry_delay for row in rows],
+        "retry_backoffs": [row.retry_backoff for row in rows],
+        "timeouts": [row.timeout for row in rows],
+        "run_afters": [row.run_after for row in rows],
+    }
+
+
+def _registered(rows: list[_Row], inserted: list[tuple[Any, ...]], now: datetime) -> list[Task]:
+    """The inserted rows as models, pushed to Redis when the transaction commits."""
     seq_by_id: dict[uuid.UUID, int] = dict(inserted)
     tasks = [_as_model(row, seq_by_id[row.id], now) for row in rows]
     entries: dict[str, list[PushEntry]] = {}

@@ -161,6 +161,30 @@ def test_bulk_enqueue_is_all_or_nothing(stores: Broker) -> None:
     assert Task.objects.count() == 0
 
 
+def test_a_bad_spec_in_a_later_batch_leaves_nothing_committed_or_pushed(stores: Broker) -> None:
+    good = [TaskSpec(task="add_numbers", args=[i, i]) for i in range(25)]
+    specs = [*good, TaskSpec(task="add_numbers", args=[1])]  # the 3rd batch of 10 is bad
+
+    with pytest.raises(TaskValidationError):
+        enqueue_many(specs, batch_size=10)
+
+    assert Task.objects.count() == 0
+    assert stores.depths(["default"])["default"].ready == 0
+
+
+def test_bulk_enqueue_in_several_batches_keeps_the_order_and_pushes_every_task(
+    stores: Broker,
+) -> None:
+    tasks = enqueue_many(
+        (TaskSpec(task="add_numbers", args=[i, i]) for i in range(35)), batch_size=10
+    )
+
+    assert [task.args for task in tasks] == [[i, i] for i in range(35)]
+    assert [task.seq for task in tasks] == sorted(task.seq for task in tasks)
+    assert Task.objects.count() == 35
+    assert stores.depths(["default"])["default"].ready == 35
+
+
 def test_a_cancelled_task_never_runs(stores: Broker) -> None:
     task = enqueue("add_numbers", [1, 2])
 
