@@ -186,16 +186,24 @@ class Worker:
         broker = get_broker()
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
-            done = ahead.done
-            recorded, batch = ahead.future.result()  # the thread's outage errors surface here
-            # Its claim looked for the best tasks no earlier than its submission.
-            self._looked_at, self._pushes_seen = ahead.submitted_monotonic, ahead.pushes_seen
+            done = ahead.done  # this claim records them; _completed waits for the next one
         else:
             done, self._completed = self._completed, []
-            self._looked_at, self._pushes_seen = time.monotonic(), broker.pushes
-            recorded, batch = complete_and_claim(
-                broker, done, self.options.queues, self.worker_id, self._batch_size()
-            )
+        try:
+            if ahead is not None:
+                recorded, batch = ahead.future.result()  # the thread's outage errors surface here
+                # Its claim looked for the best tasks no earlier than its submission.
+                self._looked_at, self._pushes_seen = ahead.submitted_monotonic, ahead.pushes_seen
+            else:
+                self._looked_at, self._pushes_seen = time.monotonic(), broker.pushes
+                recorded, batch = complete_and_claim(
+                    broker, done, self.options.queues, self.worker_id, self._batch_size()
+                )
+        except (BrokerUnavailableError, StoreUnavailableError):
+            # Keep the successes for the next try (a fenced write makes a repeat harmless),
+            # rather than leave them to run again once their leases run out.
+            self._completed = [*done, *self._completed]
+            raise
         self._report(done, recorded)
         if batch is None:
             if ahead is not None:

@@ -5,12 +5,15 @@ worker claiming ahead keeps exactly-once runs and priority order."""
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
+import pytest
 from django.db import connection
 from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import Broker, PushEntry, QueueDepths
+from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
 from django_task_queue.services.lifecycle import (
@@ -199,3 +202,26 @@ def test_a_claim_alone_relaxes_durability_for_its_own_transaction_only(stores: B
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+
+
+def test_successes_kept_through_a_failed_claim_are_recorded_by_the_next(
+    stores: Broker, marker_dir: Path
+) -> None:
+    first = enqueue("test_record", [str(marker_dir), "first"])
+    enqueue("test_record", [str(marker_dir), "second"])
+    worker = Worker(WorkerOptions(queues=("default",), burst=True), "w1")
+    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+    assert worker.step(wait_s=0)  # runs "first"; its success rides on the next claim
+
+    outage = StoreUnavailableError("PostgreSQL is unreachable")
+    with (
+        mock.patch("django_task_queue.worker.loop.complete_and_claim", side_effect=outage),
+        pytest.raises(StoreUnavailableError),
+    ):
+        worker.step(wait_s=0)
+    while worker.step(wait_s=0):
+        pass
+
+    stored = Task.objects.get(pk=first.pk)
+    assert (stored.status, stored.attempt) == ("success", 1)
+    assert markers.labels(marker_dir) == ["first", "second"]
