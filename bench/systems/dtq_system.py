@@ -22,7 +22,15 @@ class DtqSystem(System):
     label = "django-task-queue"
     package = "django"  # the project is not a distribution; its version is the commit
     bulk_api = "enqueue_many(TaskSpec…) (1,000 rows per INSERT and Redis push)"
-    tables = ("django_task_queue_attempt", "django_task_queue_task")
+    tables = (
+        "django_task_queue_attempt",
+        "django_task_queue_task",
+        # The statistics rollup (it would also start afresh by itself after a TRUNCATE).
+        "django_task_queue_statsrollup",
+        "django_task_queue_throughputminute",
+        "django_task_queue_durationbucket",
+        "django_task_queue_inflightattempt",
+    )
     settings = (
         "`run_worker --workers=N --queue=bench --log-level=WARNING`: N forked processes, one "
         "task at a time each, idle workers block on Redis (BLPOP); LEASE_S 15, default settings; "

@@ -1,4 +1,8 @@
-"""The numbers behind GET /api/stats/: PostgreSQL's truth next to Redis' index, over a window."""
+"""The numbers behind GET /api/stats/: PostgreSQL's truth next to Redis' index, over a window.
+
+The current state (counts, waiting tasks) is read live; the window's throughput and percentiles
+come from the rollup for the minutes it holds and from the raw rows for the rest (rollup.py).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from django_task_queue.api import sql
+from django_task_queue.api import rollup, sql
+from django_task_queue.api.percentiles import Durations
 from django_task_queue.api.queries import iso, table_estimate
+from django_task_queue.api.rollup import WindowDurations
 from django_task_queue.broker.client import QueueDepths, WorkerRecord, get_broker
 from django_task_queue.exceptions import BrokerUnavailableError
-from django_task_queue.priorities import PRIORITY_BY_NAME
-from django_task_queue.states import FINISHED_STATUSES, TaskStatus
+from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
+from django_task_queue.states import TaskStatus
 
-# Up to this many rows a GROUP BY over the whole table stays well under 100 ms; beyond it the
-# finished statuses (the bulk, and slow to change) come from PostgreSQL's statistics.
+# Up to this many rows a GROUP BY over the whole table stays well under 100 ms; beyond it
+# success and cancelled (the bulk, and slow to change) come from PostgreSQL's statistics.
 EXACT_COUNT_LIMIT = 500_000
+ESTIMATED_STATUSES = (TaskStatus.SUCCESS.value, TaskStatus.CANCELLED.value)
+PERCENTILES = (0.5, 0.95)
 
 
 @dataclass(frozen=True)
@@ -51,40 +59,46 @@ class WaitingSummary:
 def compute_stats(window_minutes: int) -> dict[str, Any]:
     now = timezone.now()
     since = now - timedelta(minutes=window_minutes)
-    counts, estimated = _status_counts()
-    by_queue = _queue_status_counts()
-    waiting = _waiting_summary(now)
-    redis = _redis_view(set(by_queue) | set(waiting.by_queue))
-    wait_by_band = _wait_percentiles(since)
-    run_p50, run_p95 = sql.fetch_all("run_percentiles", {"since": since})[0]
+    rollup.fold(now)
+    with rollup.one_snapshot():
+        folded = rollup.folded_until()
+        waiting, by_queue = _waiting_summary(now)
+        _add_queue_status_counts(by_queue)
+        counts, estimated = _status_counts(by_queue)
+        throughput = _throughput(now, window_minutes, folded)
+        durations = rollup.durations(since, now, folded)
+    redis = _redis_view(set(by_queue))
+    wait_p50, wait_p95 = durations.wait().percentiles(PERCENTILES)
+    run_p50, run_p95 = durations.run.percentiles(PERCENTILES)
     return {
         "generated_at": iso(now),
         "window_minutes": window_minutes,
         "counts": counts,
         "counts_are_estimates": estimated,
         "queues": _queues(by_queue, waiting, redis, now),
-        "throughput": _throughput(now, window_minutes),
-        "wait_time_ms": wait_by_band.get(None, {"p50": None, "p95": None}),
+        "throughput": throughput,
+        "wait_time_ms": {"p50": wait_p50, "p95": wait_p95},
         "run_time_ms": {"p50": run_p50, "p95": run_p95},
-        "wait_by_priority": _wait_by_priority(waiting, wait_by_band),
+        "wait_by_priority": _wait_by_priority(waiting, durations),
     }
 
 
-def _status_counts() -> tuple[dict[str, int], bool]:
-    """Tasks per status and the total; True when the finished statuses are estimates."""
+def _status_counts(by_queue: dict[str, dict[str, int]]) -> tuple[dict[str, int], bool]:
+    """Tasks per status and the total; True when success and cancelled are estimates."""
     counts = {status.value: 0 for status in TaskStatus}
+    for statuses in by_queue.values():
+        for status, count in statuses.items():
+            counts[status] += count
     rows_estimate = table_estimate()
     shares = _status_shares() if rows_estimate > EXACT_COUNT_LIMIT else None
     if shares is None:
-        rows, estimated = sql.fetch_all("status_counts"), False
+        for status, count in sql.fetch_all("finished_status_counts"):
+            counts[status] = int(count)
     else:
-        for status in FINISHED_STATUSES:
-            counts[status.value] = round(shares.get(status.value, 0.0) * rows_estimate)
-        rows, estimated = sql.fetch_all("active_status_counts"), True
-    for status, count in rows:
-        counts[status] = int(count)
+        for status in ESTIMATED_STATUSES:
+            counts[status] = round(shares.get(status, 0.0) * rows_estimate)
     counts["total"] = sum(counts.values())
-    return counts, estimated
+    return counts, shares is not None
 
 
 def _status_shares() -> dict[str, float] | None:
@@ -95,20 +109,21 @@ def _status_shares() -> dict[str, float] | None:
     return dict(zip(values, frequencies, strict=True))
 
 
-def _queue_status_counts() -> dict[str, dict[str, int]]:
-    by_queue: dict[str, dict[str, int]] = defaultdict(dict)
+def _waiting_summary(now: datetime) -> tuple[WaitingSummary, dict[str, dict[str, int]]]:
+    """The waiting tasks by queue and by band, and their counts by queue and status."""
+    summary = WaitingSummary()
+    by_queue: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = sql.fetch_all("waiting_summary", {"now": now})
+    for queue_name, status, priority, count, scheduled, due, oldest_due in rows:
+        by_queue[queue_name][status] += int(count)
+        summary.by_queue[queue_name].add(scheduled, due, oldest_due)
+        summary.by_band[priority_name(priority)].add(scheduled, due, oldest_due)
+    return summary, by_queue
+
+
+def _add_queue_status_counts(by_queue: dict[str, dict[str, int]]) -> None:
     for queue_name, status, count in sql.fetch_all("queue_status_counts"):
         by_queue[queue_name][status] = int(count)
-    return by_queue
-
-
-def _waiting_summary(now: datetime) -> WaitingSummary:
-    summary = WaitingSummary()
-    rows = sql.fetch_all("waiting_summary", {"now": now, **sql.BAND_PARAMS})
-    for queue_name, band, scheduled, due, oldest_due in rows:
-        summary.by_queue[queue_name].add(scheduled, due, oldest_due)
-        summary.by_band[band].add(scheduled, due, oldest_due)
-    return summary
 
 
 def _redis_view(queue_names: set[str]) -> RedisView | None:
@@ -129,7 +144,7 @@ def _queues(
     redis: RedisView | None,
     now: datetime,
 ) -> list[dict[str, Any]]:
-    names = set(by_queue) | set(waiting.by_queue) | (set(redis.depths) if redis else set())
+    names = set(by_queue) | (set(redis.depths) if redis else set())
     return [_queue(name, by_queue, waiting, redis, now) for name in sorted(names)]
 
 
@@ -152,8 +167,7 @@ def _queue(
         "redis_ready": depths.ready if depths else None,
         "redis_delayed": depths.delayed if depths else None,
         "redis_processing": depths.processing if depths else None,
-        # Two queries, two instants: a task may move between them, so never below zero.
-        "pending": max(0, statuses.get("pending", 0) - waiting.scheduled),
+        "pending": statuses.get("pending", 0) - waiting.scheduled,  # counted in the same pass
         "scheduled": waiting.scheduled,
         "retry": statuses.get("retry", 0),
         "processing": statuses.get("processing", 0),
@@ -164,12 +178,13 @@ def _queue(
     }
 
 
-def _throughput(now: datetime, window_minutes: int) -> list[dict[str, Any]]:
+def _throughput(
+    now: datetime, window_minutes: int, folded: datetime | None
+) -> list[dict[str, Any]]:
     """One entry per minute of the window, oldest first, the current minute last, zeros kept."""
-    last = now.replace(second=0, microsecond=0)
+    last = rollup.minute_of(now)
     first = last - timedelta(minutes=window_minutes - 1)
-    rows = sql.fetch_all("throughput", {"since": first, "until": last + timedelta(minutes=1)})
-    by_minute = {minute: (completed, failed) for minute, completed, failed in rows}
+    by_minute = rollup.throughput(first, last + timedelta(minutes=1), folded)
     series = []
     for offset in range(window_minutes):
         minute = first + timedelta(minutes=offset)
@@ -178,21 +193,10 @@ def _throughput(now: datetime, window_minutes: int) -> list[dict[str, Any]]:
     return series
 
 
-def _wait_percentiles(since: datetime) -> dict[str | None, dict[str, float | None]]:
-    """p50/p95 wait by priority band; the key None holds every band together."""
-    rows = sql.fetch_all("wait_percentiles", {"since": since, **sql.BAND_PARAMS})
-    return {band: {"p50": p50, "p95": p95} for band, p50, p95 in rows}
-
-
-def _wait_by_priority(
-    waiting: WaitingSummary, wait_by_band: dict[str | None, dict[str, float | None]]
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "priority_name": band,
-            "waiting": waiting.by_band[band].due if band in waiting.by_band else 0,
-            "p50_ms": wait_by_band.get(band, {}).get("p50"),
-            "p95_ms": wait_by_band.get(band, {}).get("p95"),
-        }
-        for band in PRIORITY_BY_NAME
-    ]
+def _wait_by_priority(waiting: WaitingSummary, durations: WindowDurations) -> list[dict[str, Any]]:
+    rows = []
+    for band in PRIORITY_BY_NAME:
+        p50, p95 = durations.wait_by_band.get(band, Durations()).percentiles(PERCENTILES)
+        due = waiting.by_band[band].due if band in waiting.by_band else 0
+        rows.append({"priority_name": band, "waiting": due, "p50_ms": p50, "p95_ms": p95})
+    return rows

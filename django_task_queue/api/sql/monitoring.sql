@@ -1,14 +1,11 @@
 -- The API's monitoring queries, looked up by name (see api/sql/__init__.py).
 -- Priority bands come in as parameters so that priorities.py stays their one definition.
 
--- name: status_counts --
-SELECT status, count(*) FROM django_task_queue_task GROUP BY status;
-
--- name: active_status_counts --
--- On a large table only the statuses that change by the second are counted exactly.
+-- name: finished_status_counts --
+-- Exact, on a table small enough to count; failed comes with queue_status_counts.
 SELECT status, count(*)
 FROM django_task_queue_task
-WHERE status IN ('pending', 'retry', 'processing')
+WHERE status IN ('success', 'cancelled')
 GROUP BY status;
 
 -- name: status_frequencies --
@@ -18,28 +15,26 @@ FROM pg_stats
 WHERE schemaname = current_schema() AND tablename = 'django_task_queue_task' AND attname = 'status';
 
 -- name: queue_status_counts --
--- Finished successes, the bulk of the table, are left out through a status index.
+-- Running and failed tasks by queue (the waiting ones come with waiting_summary).
 SELECT queue_name, status, count(*)
 FROM django_task_queue_task
-WHERE status IN ('pending', 'retry', 'processing', 'failed')
+WHERE status IN ('processing', 'failed')
 GROUP BY queue_name, status;
 
 -- name: waiting_summary --
--- One pass over the waiting tasks (the partial index dtq_task_waiting), by queue and band.
-SELECT queue_name,
-       CASE WHEN priority >= %(critical)s THEN 'critical'
-            WHEN priority >= %(high)s THEN 'high'
-            WHEN priority > %(low)s THEN 'normal'
-            ELSE 'low' END AS band,
+-- One pass over the waiting tasks, from the covering index dtq_task_waiting_by_queue alone, in
+-- its order; the caller turns priorities into bands.
+SELECT queue_name, status, priority, count(*),
        count(*) FILTER (WHERE status = 'pending' AND run_after > %(now)s) AS scheduled,
        count(*) FILTER (WHERE COALESCE(next_retry_at, run_after, '-infinity') <= %(now)s) AS due,
        min(COALESCE(next_retry_at, run_after, created_at))
            FILTER (WHERE COALESCE(next_retry_at, run_after, '-infinity') <= %(now)s) AS oldest_due
 FROM django_task_queue_task
 WHERE status IN ('pending', 'retry')
-GROUP BY queue_name, band;
+GROUP BY queue_name, status, priority;
 
 -- name: throughput --
+-- The minutes the rollup does not hold yet, from the raw rows.
 SELECT date_trunc('minute', completed_at) AS minute,
        count(*) FILTER (WHERE status = 'success') AS completed,
        count(*) FILTER (WHERE status = 'failed') AS failed
@@ -47,32 +42,154 @@ FROM django_task_queue_task
 WHERE completed_at >= %(since)s AND completed_at < %(until)s
 GROUP BY minute;
 
--- name: wait_percentiles --
--- Wait = the first attempt's start minus the time the task became due; the row whose band is
--- NULL (the empty grouping set) covers every band.
-WITH waits AS (
-    SELECT CASE WHEN t.priority >= %(critical)s THEN 'critical'
+-- name: rolled_throughput --
+SELECT minute, completed, failed
+FROM django_task_queue_throughputminute
+WHERE minute >= %(since)s AND minute < %(until)s;
+
+-- name: live_waits --
+-- Waits the rollup does not hold: first attempts started in the window's partial first minute,
+-- and later ones still running or finished at or after the watermark. Wait = the first
+-- attempt's start minus the time the task became due (as in fold); a task claimed within
+-- the due tolerance, just before its time, waited 0 ms.
+SELECT t.priority,
+       GREATEST(0, EXTRACT(EPOCH FROM a.started_at - COALESCE(t.run_after, t.created_at))::float8
+                   * 1000) AS wait_ms
+FROM django_task_queue_attempt a
+JOIN django_task_queue_task t ON t.id = a.task_id
+WHERE a.number = 1 AND a.started_at >= %(since)s AND a.started_at < %(first_minute)s
+UNION ALL
+SELECT t.priority,
+       GREATEST(0, EXTRACT(EPOCH FROM a.started_at - COALESCE(t.run_after, t.created_at))::float8
+                   * 1000)
+FROM django_task_queue_attempt a
+JOIN django_task_queue_task t ON t.id = a.task_id
+WHERE a.number = 1 AND a.started_at >= %(first_minute)s
+  AND (a.finished_at IS NULL OR a.finished_at >= %(folded_until)s);
+
+-- name: live_run_times --
+-- Run times the rollup does not hold: attempts finished in the window's partial first minute,
+-- or at or after the watermark.
+SELECT duration_ms
+FROM django_task_queue_attempt
+WHERE finished_at >= %(since)s AND finished_at < %(first_minute)s AND duration_ms IS NOT NULL
+UNION ALL
+SELECT duration_ms
+FROM django_task_queue_attempt
+WHERE finished_at >= %(live_from)s AND duration_ms IS NOT NULL;
+
+-- name: rolled_durations --
+-- The histograms of the window's whole minutes: waits by start minute (only finished attempts
+-- are in the rollup), run times by finish minute, up to where live_run_times takes over.
+SELECT figure, band, bucket, sum(count)::bigint
+FROM django_task_queue_durationbucket
+WHERE minute >= %(first_minute)s AND (figure = 'wait' OR minute < %(live_from)s)
+GROUP BY figure, band, bucket;
+
+-- name: repeatable_read --
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+
+-- name: serial_plans --
+-- The request's statements read a few thousand rows each: starting parallel workers for them
+-- costs more than it saves (a 1-ms scan took 7 ms behind a Gather). For this transaction only.
+SELECT set_config('max_parallel_workers_per_gather', '0', true);
+
+-- name: rollup_lock --
+-- One fold at a time (the key is any constant of our own).
+SELECT pg_advisory_xact_lock(7405326117803296769);
+
+-- name: rollup_state --
+SELECT r.folded_until, r.source, pg_relation_filenode('django_task_queue_task')::bigint
+FROM (SELECT 1) AS one
+LEFT JOIN django_task_queue_statsrollup r ON r.id = 1;
+
+-- name: folded_until --
+SELECT folded_until FROM django_task_queue_statsrollup WHERE id = 1;
+
+-- name: rollup_clear --
+WITH minutes AS (DELETE FROM django_task_queue_throughputminute),
+     in_flight AS (DELETE FROM django_task_queue_inflightattempt)
+DELETE FROM django_task_queue_durationbucket;
+
+-- name: rollup_trim --
+WITH minutes AS (DELETE FROM django_task_queue_throughputminute WHERE minute < %(horizon)s)
+DELETE FROM django_task_queue_durationbucket WHERE minute < %(horizon)s;
+
+-- name: fold --
+-- One statement, so one snapshot: every outcome is folded exactly once. It folds the work
+-- finished in [since, until), and the late outcomes: those of attempts in flight at the last
+-- fold, written since but stamped before `since` (a worker writes a batch's successes
+-- together, each stamped with its own finish). Then it notes the attempts in flight now.
+WITH late AS (
+    SELECT a.task_id, a.number, a.started_at, a.finished_at, a.duration_ms
+    FROM django_task_queue_inflightattempt f
+    JOIN django_task_queue_attempt a ON a.id = f.attempt_id
+    WHERE a.finished_at < %(since)s AND a.finished_at >= %(horizon)s
+), completed AS (
+    SELECT completed_at, status
+    FROM django_task_queue_task
+    WHERE completed_at >= %(since)s AND completed_at < %(until)s
+      AND status IN ('success', 'failed')
+    UNION ALL
+    SELECT t.completed_at, t.status
+    FROM late
+    JOIN django_task_queue_task t ON t.id = late.task_id AND t.attempt = late.number
+    WHERE t.completed_at < %(since)s AND t.completed_at >= %(horizon)s
+      AND t.status IN ('success', 'failed')
+), throughput AS (
+    INSERT INTO django_task_queue_throughputminute AS r (minute, completed, failed)
+    SELECT date_trunc('minute', completed_at),
+           count(*) FILTER (WHERE status = 'success'),
+           count(*) FILTER (WHERE status = 'failed')
+    FROM completed
+    GROUP BY 1
+    ON CONFLICT (minute) DO UPDATE
+    SET completed = r.completed + EXCLUDED.completed, failed = r.failed + EXCLUDED.failed
+), finished AS NOT MATERIALIZED (
+    SELECT task_id, number, started_at, finished_at, duration_ms
+    FROM django_task_queue_attempt
+    WHERE finished_at >= %(since)s AND finished_at < %(until)s
+    UNION ALL
+    SELECT * FROM late
+), waits AS (
+    -- First attempts by their finish (then final), counted under their start minute; wait as
+    -- in live_waits.
+    INSERT INTO django_task_queue_durationbucket AS r (minute, figure, band, bucket, count)
+    SELECT date_trunc('minute', f.started_at), 'wait',
+           CASE WHEN t.priority >= %(critical)s THEN 'critical'
                 WHEN t.priority >= %(high)s THEN 'high'
                 WHEN t.priority > %(low)s THEN 'normal'
-                ELSE 'low' END AS band,
-           -- A task claimed within the due tolerance, just before its time, waited 0 ms.
-           GREATEST(0, EXTRACT(EPOCH FROM a.started_at - COALESCE(t.run_after, t.created_at))
-                       * 1000) AS wait_ms
-    FROM django_task_queue_attempt a
-    JOIN django_task_queue_task t ON t.id = a.task_id
-    WHERE a.number = 1 AND a.started_at >= %(since)s
+                ELSE 'low' END,
+           floor(ln(1 + GREATEST(0, EXTRACT(EPOCH FROM f.started_at
+                                            - COALESCE(t.run_after, t.created_at))::float8
+                                    * 1000)) / ln(%(growth)s)),
+           count(*)
+    FROM finished f
+    JOIN django_task_queue_task t ON t.id = f.task_id
+    WHERE f.number = 1 AND f.started_at >= %(horizon)s
+    GROUP BY 1, 3, 4
+    ON CONFLICT (minute, figure, band, bucket) DO UPDATE SET count = r.count + EXCLUDED.count
+), run_times AS (
+    INSERT INTO django_task_queue_durationbucket AS r (minute, figure, band, bucket, count)
+    SELECT date_trunc('minute', finished_at), 'run', '',
+           floor(ln(1 + GREATEST(0, duration_ms)) / ln(%(growth)s)), count(*)
+    FROM finished
+    WHERE duration_ms IS NOT NULL
+    GROUP BY 1, 4
+    ON CONFLICT (minute, figure, band, bucket) DO UPDATE SET count = r.count + EXCLUDED.count
+), landed AS (
+    DELETE FROM django_task_queue_inflightattempt f
+    WHERE NOT EXISTS (SELECT 1 FROM django_task_queue_attempt a
+                      WHERE a.id = f.attempt_id AND a.outcome = 'running')
 )
-SELECT band,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_ms),
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY wait_ms)
-FROM waits
-GROUP BY GROUPING SETS ((band), ());
+INSERT INTO django_task_queue_inflightattempt (attempt_id)
+SELECT id FROM django_task_queue_attempt WHERE outcome = 'running'
+ON CONFLICT (attempt_id) DO NOTHING;
 
--- name: run_percentiles --
-SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms),
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)
-FROM django_task_queue_attempt
-WHERE finished_at >= %(since)s AND duration_ms IS NOT NULL;
+-- name: rollup_advance --
+INSERT INTO django_task_queue_statsrollup (id, folded_until, source)
+VALUES (1, %(folded_until)s, %(source)s)
+ON CONFLICT (id) DO UPDATE SET folded_until = EXCLUDED.folded_until, source = EXCLUDED.source;
 
 -- name: failure_groups --
 -- The groups first (bounded), then one example per group through the outcome index.
