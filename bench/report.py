@@ -424,6 +424,17 @@ def context_notes(data: dict[str, Any]) -> list[str]:
                 f"from one client reach {one_client:,.0f}/s on this machine, while the "
                 "Redis-only peers pay one Redis round trip."
             )
+    latency = data.get("latency")
+    ours = [r for r in (latency or {}).get("runs", {}).get("dtq", []) if "error" not in r]
+    if _ok(latency) and ours:
+        call = _median([r["enqueue_call_p50"] for r in ours]) or 0
+        after = _median([r["p50_after_return"] for r in ours]) or 0
+        notes.append(
+            "Pickup latency counts from the moment enqueue is called, and django-task-queue's "
+            "call returns only once the task's row is durable in PostgreSQL (a commit that "
+            f"waits for the WAL flush): {call:.2f} ms at its median here, with tasks 20 ms "
+            f"apart. From the call's return a task started after {after:.2f} ms at the median."
+        )
     return notes
 
 
