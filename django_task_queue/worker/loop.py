@@ -22,7 +22,7 @@ from types import FrameType
 
 from django.utils import timezone
 
-from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.broker.client import Broker, WorkerRecord, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
 from django_task_queue.services.lifecycle import (
@@ -184,6 +184,37 @@ class Worker:
         """Claim and run a batch of tasks, or block up to `wait_s` for one; False when none was
         ready. The previous batch's successes are recorded in the claim's statement."""
         broker = get_broker()
+        ahead, batch = self._take_batch(broker)
+        if batch is None:
+            if ahead is not None:
+                if self.bookkeeper is not None:
+                    self.bookkeeper.flush_acks()
+                return self.step(wait_s)  # claimed ahead too early: look again, at once
+            if self.options.burst:
+                broker.flush_acks()  # no next claim will carry them
+            else:
+                broker.wait_for_work(self.options.queues, wait_s)
+            return False
+        self.held = list(batch)
+        try:
+            for index, task in enumerate(batch):
+                if (index or ahead is not None) and self._should_give_back(task):
+                    unclaim(broker, batch[index:])
+                    break
+                if index == 0:
+                    # Only now: a claim ahead made before that look could take a better task.
+                    self._claim_ahead(len(batch))
+                self._run_task(task)
+        except BaseException:
+            self.flush()
+            raise
+        finally:
+            self.held = []
+        return True
+
+    def _take_batch(self, broker: Broker) -> tuple[Ahead | None, list[ClaimedTask] | None]:
+        """The batch claimed ahead, if any, else one claimed now; either way the successes its
+        claim carried are reported."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
             done = ahead.done  # this claim records them; _completed waits for the next one
@@ -205,28 +236,7 @@ class Worker:
             self._completed = [*done, *self._completed]
             raise
         self._report(done, recorded)
-        if batch is None:
-            if ahead is not None:
-                return self.step(wait_s)  # claimed ahead too early: look again, at once
-            if not self.options.burst:
-                broker.wait_for_work(self.options.queues, wait_s)
-            return False
-        self.held = list(batch)
-        try:
-            for index, task in enumerate(batch):
-                if (index or ahead is not None) and self._should_give_back(task):
-                    unclaim(broker, batch[index:])
-                    break
-                if index == 0:
-                    # Only now: a claim ahead made before that look could take a better task.
-                    self._claim_ahead(len(batch))
-                self._run_task(task)
-        except BaseException:
-            self.flush()
-            raise
-        finally:
-            self.held = []
-        return True
+        return ahead, batch
 
     def _claim_ahead(self, batch_len: int) -> None:
         """Claim the next batch on the bookkeeper's thread while this one runs, when tasks are
@@ -237,6 +247,8 @@ class Worker:
             or not _PREFETCH_MIN_TASK_MS <= self._average_ms <= get_settings().PREFETCH_MAX_TASK_MS
         ):
             self.flush()  # the previous batch's successes, which no claim will carry now
+            if self.bookkeeper is not None:
+                self.bookkeeper.flush_acks()
             return
         count = self._batch_size(already_held=batch_len)
         if count <= 0:

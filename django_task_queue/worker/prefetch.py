@@ -49,9 +49,11 @@ class Bookkeeper:
         self.queue_names = list(queue_names)
         self.worker_id = worker_id
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dtq-claim-ahead")
+        self._acks_kept = False
 
     def claim_ahead(self, done: list[Completed], count: int, pushes_seen: int) -> Ahead:
         submitted = time.monotonic()
+        self._acks_kept = self._acks_kept or bool(done)  # recorded successes keep their leases
         future = self._pool.submit(self._complete_and_claim, done, count)
         return Ahead(done, future, submitted, pushes_seen)
 
@@ -62,13 +64,24 @@ class Bookkeeper:
             ensure_usable_connection()  # this thread's connection: the next claim reconnects
             raise
 
+    def flush_acks(self) -> None:
+        """Drop the thread's kept leases now: no claim ahead is coming to carry them (the queue
+        looked empty, or tasks got too short or too long to claim ahead)."""
+        if self._acks_kept:
+            self._acks_kept = False
+            self._pool.submit(_flush_thread_acks)
+
     def close(self) -> None:
         """Finish what is in flight, then drop the thread's kept leases and its connection."""
         self._pool.submit(_close_thread)
         self._pool.shutdown(wait=True)
 
 
-def _close_thread() -> None:
+def _flush_thread_acks() -> None:
     with contextlib.suppress(BrokerUnavailableError):
         get_broker().flush_acks()
+
+
+def _close_thread() -> None:
+    _flush_thread_acks()
     connection.close()
