@@ -283,10 +283,16 @@ def _monitoring(data: dict[str, Any]) -> str:
         ]
         for name, runs in fig["runs"].items()
     ]
+    rerun = (
+        f" Measured in a later run ({fig['rerun']['started_at']}, at {fig['rerun']['version']}): "
+        f"{fig['rerun']['why']}."
+        if "rerun" in fig
+        else ""
+    )
     return (
         f"{fig['rows']:,} task rows created over the last 24 hours (89 % success, 10 % pending, "
         f"1 % failed); {fig['requests_per_rep']} sequential requests per repetition; "
-        f"{fig['server']}.\n\n"
+        f"{fig['server']}.{rerun}\n\n"
         + _table(["request", "path", "p50 ms", "p95 ms", "HTTP status"], rows)
     )
 
