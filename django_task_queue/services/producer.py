@@ -172,7 +172,11 @@ def enqueue_many(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE
     if following is None and not transaction.get_connection().in_atomic_block:
         # One INSERT is atomic by itself: skipping BEGIN/COMMIT saves two round trips.
         return _insert(first, now)
-    batches = [first] if following is None else chain([first], _built(following, iterator, now))
+    batches = (
+        [first]
+        if following is None
+        else chain([first], _built(following, iterator, now, batch_size))
+    )
     tasks: list[Task] = []
     with transaction.atomic():
         params = ((rows, _insert_params(rows, now)) for rows in batches)
@@ -182,7 +186,7 @@ def enqueue_many(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE
 
 
 def _built(
-    following: TaskSpec, rest: Iterator[TaskSpec], now: datetime, batch_size: int = BULK_BATCH_SIZE
+    following: TaskSpec, rest: Iterator[TaskSpec], now: datetime, batch_size: int
 ) -> Iterator[list[_Row]]:
     """Validated rows, a batch at a time, built only when the next batch is asked for."""
     specs = chain([following], rest)

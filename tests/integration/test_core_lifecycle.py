@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import transaction
 
+from django_task_queue import store
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
 from django_task_queue.models import Attempt, Task
@@ -183,6 +187,24 @@ def test_bulk_enqueue_in_several_batches_keeps_the_order_and_pushes_every_task(
     assert [task.seq for task in tasks] == sorted(task.seq for task in tasks)
     assert Task.objects.count() == 35
     assert stores.depths(["default"])["default"].ready == 35
+
+
+def test_bulk_enqueue_inserts_batches_of_the_size_asked_for(stores: Broker) -> None:
+    sizes: list[int] = []
+    overlapped = store.fetch_all_overlapped
+
+    def counting(name: str, batches: Iterable[tuple[Any, Mapping[str, Any]]]) -> Any:
+        def counted() -> Iterator[tuple[Any, Mapping[str, Any]]]:
+            for key, params in batches:
+                sizes.append(len(params["ids"]))
+                yield key, params
+
+        return overlapped(name, counted())
+
+    with mock.patch.object(store, "fetch_all_overlapped", counting):
+        enqueue_many((TaskSpec(task="test_noop") for _ in range(35)), batch_size=10)
+
+    assert sizes == [10, 10, 10, 5]
 
 
 def test_a_cancelled_task_never_runs(stores: Broker) -> None:
