@@ -10,10 +10,10 @@ INSERT INTO django_task_queue_task (
 SELECT t.id, t.task_name, t.args::jsonb, t.kwargs::jsonb, t.priority, t.queue_name, 'pending', 0,
        t.max_retries, t.retry_delay, t.retry_backoff, t.timeout, 0, %(now)s, %(now)s, t.run_after
 FROM unnest(
-    %(ids)s::uuid[], %(task_names)s::text[], %(args)s::text[], %(kwargs)s::text[],
-    %(priorities)s::smallint[], %(queue_names)s::text[], %(max_retries)s::int[],
-    %(retry_delays)s::float8[], %(retry_backoffs)s::bool[], %(timeouts)s::float8[],
-    %(run_afters)s::timestamptz[]
+    %(ids)b::uuid[], %(task_names)b::text[], %(args)b::text[], %(kwargs)b::text[],
+    %(priorities)b::smallint[], %(queue_names)b::text[], %(max_retries)b::int[],
+    %(retry_delays)b::float8[], %(retry_backoffs)b::bool[], %(timeouts)b::float8[],
+    %(run_afters)b::timestamptz[]
 ) WITH ORDINALITY AS t(
     id, task_name, args, kwargs, priority, queue_name, max_retries, retry_delay, retry_backoff,
     timeout, run_after, ord

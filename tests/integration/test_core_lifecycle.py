@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,34 @@ def test_bulk_enqueue_inserts_batches_of_the_size_asked_for(stores: Broker) -> N
         enqueue_many((TaskSpec(task="test_noop") for _ in range(35)), batch_size=10)
 
     assert sizes == [10, 10, 10, 5]
+
+
+@pytest.mark.parametrize(
+    ("field", "valid", "refused"), [("priority", 1, True), ("max_retries", 1, 1.0)]
+)
+def test_a_batch_refuses_an_option_equal_to_a_valid_one_of_another_type(
+    stores: Broker, field: str, valid: object, refused: object
+) -> None:
+    # Specs with the same options share one validation; True == 1 and 1.0 == 1 must not.
+    specs = [
+        TaskSpec(task="add_numbers", args=[1, 2], **{field: valid}),  # type: ignore[arg-type]
+        TaskSpec(task="add_numbers", args=[1, 2], **{field: refused}),  # type: ignore[arg-type]
+    ]
+
+    with pytest.raises(TaskValidationError) as info:
+        enqueue_many(specs)
+
+    assert info.value.field == field
+    assert Task.objects.count() == 0
+
+
+def test_bulk_enqueued_tasks_get_distinct_random_uuids(stores: Broker) -> None:
+    tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(2_000))
+
+    ids = [task.id for task in tasks]
+    assert len(set(ids)) == 2_000
+    assert {(task_id.version, task_id.variant) for task_id in ids} == {(4, uuid.RFC_4122)}
+    assert set(Task.objects.values_list("id", flat=True)) == set(ids)
 
 
 def test_a_cancelled_task_never_runs(stores: Broker) -> None:

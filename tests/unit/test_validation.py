@@ -1,6 +1,11 @@
+import json
+import math
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.services import validation
@@ -22,6 +27,59 @@ def test_values_that_do_not_survive_json_are_rejected(value: object) -> None:
     with pytest.raises(TaskValidationError) as info:
         validation.json_roundtrip("args", [value])
     assert info.value.field == "args"
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether JSON in PostgreSQL cannot give `value` back (the oracle for the property below)."""
+    if isinstance(value, str):
+        return "\x00" in value or any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return any(_unstorable(item) for item in value)
+    if isinstance(value, dict):
+        return any(not isinstance(key, str) or _unstorable(key) for key in value) or any(
+            _unstorable(item) for item in value.values()
+        )
+    return False
+
+
+def _as_lists(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_as_lists(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_lists(item) for key, item in value.items()}
+    return value
+
+
+_json_like = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.characters(codec=None, exclude_categories=()), max_size=8)
+    | st.sampled_from(["{", "}", "\\u0000", "é", "\x00"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=4) | st.integers(), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400)
+@given(_json_like)
+def test_json_text_gives_the_value_back_or_the_value_is_refused(value: Any) -> None:
+    if _unstorable(value):
+        with pytest.raises(TaskValidationError) as info:
+            validation.json_roundtrip("args", value)
+        assert info.value.field == "args"
+        return
+    text = validation.json_roundtrip("args", value)
+    assert json.loads(text) == _as_lists(value)
+    assert "\x00" not in text
+    text.encode("utf-8")
 
 
 def test_tuples_are_accepted_as_lists() -> None:
