@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -138,7 +138,8 @@ def _write(
             "synchronous_commit": "on" if done else "off",
         },
     )
-    return set(rows[0][0] or ()), [row[1:] for row in rows if row[1] is not None]
+    applied = next((row[0] for row in rows if row[0] is not None), ())
+    return set(applied), [row[1:] for row in rows if row[1] is not None]
 
 
 def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
@@ -173,7 +174,7 @@ def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
         priority=priority,
         seq=seq,
         queue_name=queue_name,
-        due_at=due_at,
+        due_at=datetime.fromtimestamp(due_at, UTC) if due_at is not None else None,
     )
 
 

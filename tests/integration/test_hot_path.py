@@ -5,6 +5,7 @@ worker claiming ahead keeps exactly-once runs and priority order."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -15,7 +16,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import Broker, PushEntry, QueueDepths
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
-from django_task_queue.services import enqueue
+from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from django_task_queue.services.lifecycle import (
     ClaimedTask,
     Completed,
@@ -46,6 +47,29 @@ def test_one_call_records_the_finished_batch_and_claims_the_next(stores: Broker)
     assert Task.objects.get(pk=second.pk).status == "processing"
     attempt = Task.objects.get(pk=first.pk).attempts.get()
     assert (attempt.outcome, attempt.duration_ms) == ("success", 1)
+
+
+def test_the_successes_applied_come_back_on_one_row_not_on_every_claimed_row(
+    stores: Broker,
+) -> None:
+    enqueue_many(TaskSpec(task="add_numbers", args=[i, i]) for i in range(6))
+    running = claim_batch(stores, ["default"], "w1", 3) or []
+    rows: list[list[tuple[object, ...]]] = []
+    fetch_all = store.fetch_all
+
+    def keeping(name: str, params: Any) -> list[tuple[object, ...]]:
+        rows.append(fetch_all(name, params))
+        return rows[-1]
+
+    with mock.patch.object(store, "fetch_all", keeping):
+        recorded, claimed = complete_and_claim(
+            stores, [_completed(task, "0") for task in running], ["default"], "w1", 3
+        )
+
+    assert recorded == {task.id for task in running}
+    assert len(claimed or []) == 3
+    [returned] = rows
+    assert [row[0] is None for row in returned] == [False, True, True]
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
