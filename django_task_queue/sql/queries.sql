@@ -52,8 +52,12 @@ WITH outcome AS (
     SET status = 'processing', attempt = attempt + 1, worker_id = %(worker_id)s,
         started_at = COALESCE(started_at, %(now)s), updated_at = %(now)s,
         lease_expires_at = %(lease_expires_at)s, next_retry_at = NULL
+    -- The status test is a CASE so that no partial index on waiting tasks can serve it:
+    -- after a burst of enqueues, the planner's statistics may still say that few tasks wait,
+    -- and it then read every waiting task on each claim instead of these ids by primary key
+    -- (a 10,000-task drain ran 3 times slower, PostgreSQL doing 7 times the work).
     WHERE id = ANY(%(claim_ids)b::uuid[])
-      AND status IN ('pending', 'retry')
+      AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
     RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
               retry_delay, retry_backoff, priority, seq, queue_name,
@@ -192,6 +196,8 @@ LIMIT %(limit)s;
 
 -- name: waiting_by_ids --
 -- The reconciler's second look: which of the tasks Redis lacks are still waiting right now.
+-- The status test is a CASE for the reason given in complete_and_claim.
 SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after)
 FROM django_task_queue_task
-WHERE id = ANY(%(ids)s::uuid[]) AND status IN ('pending', 'retry');
+WHERE id = ANY(%(ids)s::uuid[])
+  AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END;

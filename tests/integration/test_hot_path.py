@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -70,6 +71,40 @@ def test_the_successes_applied_come_back_on_one_row_not_on_every_claimed_row(
     assert len(claimed or []) == 3
     [returned] = rows
     assert [row[0] is None for row in returned] == [False, True, True]
+
+
+def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
+    stores: Broker,
+) -> None:
+    # Statistics taken while every task had finished, then a burst of enqueues: the planner
+    # would read every waiting task through a partial index for each claim.
+    finished = enqueue_many(TaskSpec(task="test_noop") for _ in range(500))
+    Task.objects.filter(pk__in=[task.pk for task in finished]).update(status="success")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE django_task_queue_task")
+    waiting = enqueue_many(TaskSpec(task="test_noop") for _ in range(5_000))
+    now = timezone.now()
+    params = {
+        "done_ids": [],
+        "done_attempts": [],
+        "results": [],
+        "started": [],
+        "finished": [],
+        "durations": [],
+        "claim_ids": [str(task.id) for task in waiting[:64]],
+        "worker_id": "w1",
+        "now": now,
+        "lease_expires_at": now,
+        "due_by": now,
+        "synchronous_commit": "off",
+    }
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, as the worker
+        cursor.execute("EXPLAIN " + store.queries()["complete_and_claim"], params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "dtq_task_waiting" not in plan
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
