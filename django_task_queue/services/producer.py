@@ -166,8 +166,8 @@ def _build(
 def _options(spec: TaskSpec, known: dict[tuple[Any, ...], _Options]) -> _Options:
     """The spec's validated options, from `known` when an earlier spec gave the same ones.
 
-    The types are part of the key: True == 1 and 1.0 == 1, but a priority of True or 1.0
-    retries are refused.
+    The types are part of the key: True == 1 and 1.0 == 1, yet a priority of True and a
+    max_retries of 1.0 are refused where 1 is valid.
     """
     given = (spec.priority, spec.queue_name, spec.max_retries, spec.retry_delay, spec.timeout)
     key = (spec.task, *given, *map(type, given))

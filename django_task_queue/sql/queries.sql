@@ -74,9 +74,9 @@ WITH outcome AS (
     SELECT set_config('synchronous_commit', %(synchronous_commit)s, true)
 )
 -- At least one row: one claimed task per row (none when the LEFT JOIN finds no claim), the
--- ids of the successes applied on the first row only (on every row, decoding them again per
--- row cost a no-op worker a sixth of its time). due_at (when a first attempt became due, in
--- epoch seconds: Django's timestamptz loader was another sixth) feeds the wait-time metric.
+-- ids of the successes applied on the first row only (repeated on every row, decoding them
+-- cost a no-op worker ~20 us per task). due_at (when a first attempt became due) feeds the
+-- wait-time metric, in epoch seconds: Django's timestamptz loader cost another ~20 us.
 SELECT CASE WHEN row_number() OVER () = 1 THEN (SELECT array_agg(task_id) FROM recorded) END,
        c.id, c.task_name, c.args, c.kwargs,
        c.attempt, c.timeout, c.retry_count, c.max_retries, c.retry_delay, c.retry_backoff,
