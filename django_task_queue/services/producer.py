@@ -67,29 +67,21 @@ class _Options(NamedTuple):
 
 
 class _Row(NamedTuple):
-    """A validated task; its first fields follow `_COLUMNS` (zip transposes a batch)."""
+    """A validated task."""
 
     id: uuid.UUID
     args_json: str
     kwargs_json: str
     run_after: datetime | None
-    task_name: str
-    priority: int
-    queue_name: str
-    max_retries: int
-    retry_delay: float
-    retry_backoff: bool
-    timeout: float
+    options: _Options
     args: list[Any]
     kwargs: dict[str, Any]
 
 
-# insert_tasks's array parameters, in _Row's field order.
-_COLUMNS = (
-    "ids",
-    "args",
-    "kwargs",
-    "run_afters",
+# insert_tasks's array parameters: the first fields of _Row, then every field of _Options, in
+# their order (zip transposes a batch into them).
+_ROW_COLUMNS = ("ids", "args", "kwargs", "run_afters")
+_OPTION_COLUMNS = (
     "task_names",
     "priorities",
     "queue_names",
@@ -160,7 +152,7 @@ def _build(
         if spec.run_after is None and spec.countdown is None
         else validation.check_schedule(spec.run_after, spec.countdown, now)
     )
-    return _Row(row_id, args_json, kwargs_json, run_after, *options, args, kwargs)
+    return _Row(row_id, args_json, kwargs_json, run_after, options, args, kwargs)
 
 
 def _options(spec: TaskSpec, known: dict[tuple[Any, ...], _Options]) -> _Options:
@@ -296,9 +288,11 @@ def _insert(rows: list[_Row], now: datetime) -> list[Task]:
 
 
 def _insert_params(rows: list[_Row], now: datetime) -> dict[str, Any]:
-    columns = zip(*rows, strict=False) if rows else ((),) * len(_COLUMNS)
-    params: dict[str, Any] = dict(zip(_COLUMNS, map(list, columns), strict=False))
-    params["now"] = now
+    params: dict[str, Any] = {"now": now}
+    for names, records in ((_ROW_COLUMNS, rows), (_OPTION_COLUMNS, [row.options for row in rows])):
+        columns = zip(*records, strict=False) if records else ((),) * len(names)
+        # zip stops at the names: a row's options, args and kwargs are no column of their own.
+        params.update(zip(names, map(list, columns), strict=False))
     return params
 
 
@@ -370,32 +364,28 @@ def push_after_commit(
 
 def _as_model(row: _Row, seq: int, now: datetime) -> Task:
     """The inserted row as a model instance, without a query."""
-    values = _PENDING_ROW.copy()
-    for name, value in (
-        ("id", row.id),
-        ("seq", seq),
-        ("task_name", row.task_name),
-        ("args", row.args),
-        ("kwargs", row.kwargs),
-        ("priority", row.priority),
-        ("queue_name", row.queue_name),
-        ("max_retries", row.max_retries),
-        ("retry_delay", row.retry_delay),
-        ("retry_backoff", row.retry_backoff),
-        ("timeout", row.timeout),
-        ("created_at", now),
-        ("updated_at", now),
-        ("run_after", row.run_after),
-    ):
-        values[_TASK_FIELDS[name]] = value
+    options = row.options
+    values = {
+        "id": row.id,
+        "seq": seq,
+        "task_name": options.task_name,
+        "args": row.args,
+        "kwargs": row.kwargs,
+        "priority": options.priority,
+        "queue_name": options.queue_name,
+        "status": "pending",
+        "retry_count": 0,
+        "max_retries": options.max_retries,
+        "retry_delay": options.retry_delay,
+        "retry_backoff": options.retry_backoff,
+        "timeout": options.timeout,
+        "attempt": 0,
+        "created_at": now,
+        "updated_at": now,
+        "run_after": row.run_after,
+    }
     # Model.from_db with every concrete field positionally is Django's fast constructor path.
-    return Task.from_db("default", _TASK_FIELD_NAMES, values)
+    return Task.from_db("default", _TASK_FIELDS, [values.get(name) for name in _TASK_FIELDS])
 
 
-_TASK_FIELD_NAMES = [field.attname for field in Task._meta.concrete_fields]
-_TASK_FIELDS = {name: index for index, name in enumerate(_TASK_FIELD_NAMES)}
-# What a row just inserted holds in the columns insert_tasks leaves at their constants.
-_PENDING_ROW: list[Any] = [None] * len(_TASK_FIELD_NAMES)
-_PENDING_ROW[_TASK_FIELDS["status"]] = "pending"
-_PENDING_ROW[_TASK_FIELDS["retry_count"]] = 0
-_PENDING_ROW[_TASK_FIELDS["attempt"]] = 0
+_TASK_FIELDS = [field.attname for field in Task._meta.concrete_fields]
