@@ -227,12 +227,12 @@ def test_a_batch_refuses_an_option_equal_to_a_valid_one_of_another_type(
     assert Task.objects.count() == 0
 
 
-def test_bulk_enqueued_tasks_get_distinct_random_uuids(stores: Broker) -> None:
+def test_bulk_enqueued_tasks_get_distinct_time_ordered_uuids(stores: Broker) -> None:
     tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(2_000))
 
     ids = [task.id for task in tasks]
     assert len(set(ids)) == 2_000
-    assert {(task_id.version, task_id.variant) for task_id in ids} == {(4, uuid.RFC_4122)}
+    assert {(task_id.version, task_id.variant) for task_id in ids} == {(7, uuid.RFC_4122)}
     assert set(Task.objects.values_list("id", flat=True)) == set(ids)
 
 
