@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django_filters import rest_framework as filters
 
+from django_task_queue.api.queries import task_names_containing
 from django_task_queue.models import Task
 from django_task_queue.priorities import PRIORITY_BY_NAME
 from django_task_queue.states import TaskStatus
@@ -83,7 +84,12 @@ class TaskFilter(filters.FilterSet):  # type: ignore[misc]  # (django-filter has
         term = str(value).strip()
         if not term:
             return queryset
-        condition = Q(task_name__icontains=term) | Q(error_message__icontains=term)
+        # Names are matched first, among the few distinct ones, so that the rows are found
+        # through the task-name index (there is no trigram index on the name).
+        condition = Q(error_message__icontains=term)
+        names = task_names_containing(term)
+        if names:
+            condition |= Q(task_name__in=names)
         id_range = uuid_prefix_range(term)
         if id_range is not None:
             condition |= Q(id__gte=id_range[0], id__lte=id_range[1])

@@ -30,6 +30,11 @@ def table_estimate() -> int:
     return int(rows[0][0]) if rows else -1
 
 
+def task_names_containing(text: str) -> list[str]:
+    """The distinct task names containing `text`, case-insensitively."""
+    return [name for (name,) in sql.fetch_all("task_names_containing", {"text": text})]
+
+
 def count_tasks(queryset: QuerySet[Any, Any]) -> tuple[int, bool]:
     """(count, is_estimate): exact up to COUNT_CAP matching rows, an estimate beyond."""
     estimate = -1

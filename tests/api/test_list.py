@@ -113,6 +113,27 @@ def test_search_matches_task_name_and_error_text(api: APIClient, make_task: Make
     assert set(ids(listed(api, search="notification"))) == {str(by_name.id), str(by_error.id)}
 
 
+def test_search_takes_like_wildcards_in_a_task_name_literally(
+    api: APIClient, make_task: MakeTask
+) -> None:
+    underscored = make_task(task_name="send_mail")
+    make_task(task_name="sendXmail")
+
+    assert ids(listed(api, search="D_M")) == [str(underscored.id)]
+    assert ids(listed(api, search="%")) == []
+
+
+def test_search_finds_every_task_name_that_contains_the_text(
+    api: APIClient, make_task: MakeTask
+) -> None:
+    # The names are found by skipping through the name index; each distinct one must be seen.
+    matching = {make_task(task_name=f"report_{n:02d}").id for n in range(12)}
+    for n in range(12):
+        make_task(task_name=f"cleanup_{n:02d}")
+
+    assert set(ids(listed(api, search="REPORT_", page_size=100))) == {str(i) for i in matching}
+
+
 def test_ordering_by_priority_puts_the_highest_first(api: APIClient, make_task: MakeTask) -> None:
     low = make_task(priority=-50)
     critical = make_task(priority=100)

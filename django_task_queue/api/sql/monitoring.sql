@@ -220,3 +220,21 @@ ORDER BY g.n DESC, g.last_seen_at DESC;
 
 -- name: table_estimate --
 SELECT reltuples::bigint FROM pg_class WHERE oid = 'django_task_queue_task'::regclass;
+
+-- name: task_names_containing --
+-- The distinct task names that contain a text, case-insensitively (as icontains would match).
+-- Task names come from the registry, so there are few: the recursion skips through the
+-- task-name index one name at a time, a probe per name, instead of reading every row. It lets
+-- the search do without a trigram index on the name, which every status change had to update.
+WITH RECURSIVE names(name) AS (
+    (SELECT task_name FROM django_task_queue_task ORDER BY task_name LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT t.task_name FROM django_task_queue_task AS t
+        WHERE t.task_name > n.name ORDER BY t.task_name LIMIT 1
+    )
+    FROM names AS n
+    WHERE n.name IS NOT NULL
+)
+SELECT name FROM names
+WHERE name IS NOT NULL AND strpos(upper(name), upper(%(text)s)) > 0;
