@@ -21,6 +21,21 @@ FROM unnest(
 ORDER BY t.ord
 RETURNING id, seq;
 
+-- name: insert_task --
+-- insert_tasks for one task (enqueue()): the same parameters, each a single value. Scalars cost
+-- the caller ~0.1 ms less to send than eleven one-element arrays.
+INSERT INTO django_task_queue_task (
+    id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
+    retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after
+)
+VALUES (
+    %(ids)b::uuid, %(task_names)b::text, %(args)b::text::jsonb, %(kwargs)b::text::jsonb,
+    %(priorities)b::smallint, %(queue_names)b::text, 'pending', 0, %(max_retries)b::int,
+    %(retry_delays)b::float8, %(retry_backoffs)b::bool, %(timeouts)b::float8, 0, %(now)s,
+    %(now)s, %(run_afters)b::timestamptz
+)
+RETURNING id, seq;
+
 -- name: complete_and_claim --
 -- A worker's one statement (and one commit) per batch: record the successes of the batch it
 -- ran and claim the tasks Redis has just leased to it. Either list may be empty.

@@ -11,7 +11,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from django_task_queue import store
 from django_task_queue.broker.client import Broker
@@ -70,6 +71,25 @@ def test_redis_sees_the_task_only_after_commit(stores: Broker) -> None:
         assert stores.depths(["default"])["default"].ready == 0
 
     assert stores.depths(["default"])["default"].ready == 1
+
+
+def test_enqueue_inside_a_transaction_adds_no_savepoint(stores: Broker) -> None:
+    # One INSERT needs none, and each savepoint is two more round trips per enqueue.
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        enqueue("add_numbers", [1, 2])
+
+    assert [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == []
+
+
+def test_a_failed_insert_marks_the_callers_transaction_for_rollback(stores: Broker) -> None:
+    with transaction.atomic():
+        with (
+            mock.patch.object(store, "fetch_all", side_effect=DatabaseError("insert failed")),
+            pytest.raises(DatabaseError),
+        ):
+            enqueue("add_numbers", [1, 2])
+
+        assert transaction.get_connection().needs_rollback
 
 
 def test_a_failing_task_is_retried_after_its_delay_then_fails(stores: Broker) -> None:
