@@ -78,8 +78,8 @@ class _Row(NamedTuple):
     kwargs: dict[str, Any]
 
 
-# insert_tasks's array parameters: the first fields of _Row, then every field of _Options, in
-# their order (zip transposes a batch into them).
+# insert_tasks's array parameters (insert_task's scalars): the first fields of _Row, then every
+# field of _Options, in their order (zip transposes a batch into them).
 _ROW_COLUMNS = ("ids", "args", "kwargs", "run_afters")
 _OPTION_COLUMNS = (
     "task_names",
