@@ -55,7 +55,7 @@ export function TaskFilters({ params, onChange, onClear, queueNames, taskNames }
           type="search"
           name="search"
           value={search}
-          placeholder="id prefix, task name or error text"
+          placeholder="task id (or its start), task name or error text"
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>

@@ -35,7 +35,9 @@ export function TasksTable({ tasks }: { tasks: Task[] }) {
               <td>
                 <Link to={`/tasks/${task.id}`} className="task-link">
                   <span className="task-name">{task.taskName}</span>
-                  <code className="task-id">{shortId(task.id)}</code>
+                  <code className="task-id" title={task.id}>
+                    {shortId(task.id)}
+                  </code>
                 </Link>
                 {task.errorMessage && task.status !== 'success' && (
                   <div className="row-error" title={task.errorMessage}>

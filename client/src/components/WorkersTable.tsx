@@ -58,7 +58,7 @@ export function WorkersTable({ workers, updatedAt }: { workers: Worker[]; update
                 <td>
                   {worker.currentTaskId ? (
                     <Link to={`/tasks/${worker.currentTaskId}`}>
-                      <code>{shortId(worker.currentTaskId)}</code>
+                      <code title={worker.currentTaskId}>{shortId(worker.currentTaskId)}</code>
                     </Link>
                   ) : (
                     <span className="muted">—</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDuration, formatRelative } from './format';
+import { formatAge, formatDuration, formatRelative, shortId } from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -22,5 +22,14 @@ describe('relative times', () => {
     expect(formatRelative(new Date('2025-01-01T00:00:58Z'), now)).toBe('2 s ago');
     expect(formatRelative(new Date('2025-01-01T01:01:00Z'), now)).toBe('in 1 h');
     expect(formatAge(125)).toBe('2 m');
+  });
+});
+
+describe('shortId', () => {
+  it('keeps the random tail of ids made in the same millisecond apart', () => {
+    const first = '019acd2e-5c31-7a01-8f3e-51c2d0e4a7b9';
+    const second = '019acd2e-5c31-7bd4-9a10-0c6f3e2b8d14';
+    expect(shortId(first)).toBe('d0e4a7b9');
+    expect(shortId(first)).not.toBe(shortId(second));
   });
 });

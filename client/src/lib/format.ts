@@ -53,9 +53,12 @@ export function formatClock(date: Date): string {
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** A short form of a task id for tables (the first 8 characters of the UUID). */
+/**
+ * A short form of a task id for tables: its last 8 characters. Task ids are version 7 UUIDs,
+ * which begin with their creation time, so tasks of the same minute share their first ones.
+ */
 export function shortId(id: string): string {
-  return id.length > 8 ? id.slice(0, 8) : id;
+  return id.length > 8 ? id.slice(-8) : id;
 }
 
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
