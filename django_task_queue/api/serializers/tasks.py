@@ -62,7 +62,10 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         # DRF builds all 23 fields again for every serializer instance: a third of the time of
         # POST /api/tasks/. The task object reuses one set of fields, built once; each of them
         # turns a value into output without looking at the request (a test compares the result
-        # with DRF's own for tasks in every status).
+        # with DRF's own for tasks in every status). A subclass may add fields that need their
+        # parent (the detail's attempts and waiting reason): it takes DRF's own path.
+        if type(self) is not TaskSerializer:
+            return super().to_representation(instance)
         return {
             name: None if (value := getattr(instance, attribute)) is None else to_output(value)
             for name, attribute, to_output in _task_outputs()
@@ -89,9 +92,6 @@ class TaskDetailSerializer(TaskSerializer):
     class Meta(TaskSerializer.Meta):
         fields = (*TASK_FIELDS, "attempts", "waiting_reason")
         read_only_fields = fields
-
-    # Its nested attempts and method field need their parent: DRF's own path.
-    to_representation = serializers.ModelSerializer.to_representation
 
     def get_waiting_reason(self, task: Task) -> str | None:
         return waiting_reason(task)
