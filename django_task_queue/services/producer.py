@@ -266,6 +266,8 @@ def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SI
 
 
 def _insert(rows: list[_Row], now: datetime) -> list[Task]:
+    if not rows:  # enqueue_many([]): nothing to send to either store
+        return []
     if len(rows) == 1:  # enqueue(): scalars cost less to send than one-element arrays
         name, params = "insert_task", _insert_one_params(rows[0], now)
     else:

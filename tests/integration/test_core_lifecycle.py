@@ -81,6 +81,17 @@ def test_enqueue_inside_a_transaction_adds_no_savepoint(stores: Broker) -> None:
     assert [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == []
 
 
+def test_enqueueing_no_specs_sends_nothing_to_either_store(stores: Broker) -> None:
+    with (
+        mock.patch.object(store, "fetch_all") as insert,
+        mock.patch.object(Broker, "push_all") as push,
+    ):
+        assert enqueue_many([]) == []
+
+    insert.assert_not_called()
+    push.assert_not_called()
+
+
 def test_a_failed_insert_marks_the_callers_transaction_for_rollback(stores: Broker) -> None:
     with transaction.atomic():
         with (
