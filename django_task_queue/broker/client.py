@@ -14,6 +14,7 @@ from redis.client import Pipeline
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
+from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.registry import WorkerRecord, WorkerRegistry
 from django_task_queue.broker.translate import text as _text
@@ -104,6 +105,7 @@ class Broker(WorkerRegistry):
         self.pushes = 0
         # Leases of outcomes already in PostgreSQL, dropped with the next claim's round trip.
         self._acks_due: list[Claim] = []
+        self._announcements = Announcements(client)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
@@ -122,7 +124,7 @@ class Broker(WorkerRegistry):
 
     @staticmethod
     def _waiting_keys(q: QueueKeys) -> list[str]:
-        return [q.ready, q.delayed, q.delayed_scores, q.leases, q.owners, q.notify]
+        return [q.ready, q.delayed, q.delayed_scores, q.leases, q.owners, q.notify, q.better]
 
     # -- producers -------------------------------------------------------------------------
 
@@ -223,22 +225,44 @@ class Broker(WorkerRegistry):
                 ]
         return []
 
-    def better_ready(self, queue_names: Sequence[str], claim: Claim) -> bool:
-        """Whether a task that should run before `claim` is ready now: anything in an earlier
-        queue, or a lower score in its own queue. One round trip."""
-        earlier = list(queue_names[: list(queue_names).index(claim.queue_name)])
-        ready = self.keys.queue(claim.queue_name).ready
+    def best_ready_score(self, queue_names: Sequence[str], queue_name: str) -> float:
+        """The score a task of `queue_name` must beat to run before every ready task: -inf when
+        an earlier queue (in `queue_names`' order) has one, +inf when nothing is ready. One
+        round trip."""
+        names = list(queue_names)
+        earlier = names[: names.index(queue_name)]
+        ready = self.keys.queue(queue_name).ready
         with _translated():
             if not earlier:
                 # The common case, one queue: a plain command costs less than a pipeline.
                 head = self.client.zrange(ready, 0, 0, withscores=True)
-                return bool(head and float(head[0][1]) < claim.score)
+                return float(head[0][1]) if head else float("inf")
             pipe = self.client.pipeline(transaction=False)
             for name in earlier:
                 pipe.zcard(self.keys.queue(name).ready)
             pipe.zrange(ready, 0, 0, withscores=True)
             *counts, head = pipe.execute()
-        return any(counts) or bool(head and float(head[0][1]) < claim.score)
+        if any(counts):
+            return float("-inf")
+        return float(head[0][1]) if head else float("inf")
+
+    def listen_for_better(self, queue_names: Sequence[str]) -> None:
+        """Subscribe to the announcements of tasks becoming their queue's best ready one, and
+        forget what was heard so far (see announcements.py)."""
+        self._announcements.listen([self.keys.queue(name).better for name in queue_names])
+        self._announcements.heard()
+
+    def heard_of_better(self) -> bool | None:
+        """Whether such an announcement arrived since the last call; None when not listening.
+        No round trip."""
+        return self._announcements.heard()
+
+    def keep_announcements_drained(self) -> None:
+        """Read what arrived, for the next `heard_of_better` (a heartbeat, while a task runs)."""
+        self._announcements.keep_drained()
+
+    def stop_listening(self) -> None:
+        self._announcements.close()
 
     def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:
         """Block until a wake-up token arrives on one of the queues, or the timeout passes."""
@@ -284,7 +308,7 @@ class Broker(WorkerRegistry):
 
     def promote(self, queue_name: str, now_ms: int, limit: int = _BATCH) -> int:
         q = self.keys.queue(queue_name)
-        keys = [q.delayed, q.delayed_scores, q.ready, q.notify]
+        keys = [q.delayed, q.delayed_scores, q.ready, q.notify, q.better]
         return int(self._run("promote", keys, [now_ms, limit]))
 
     def sweep_leases(self, queue_name: str, before_ms: int, limit: int = _BATCH) -> int:
@@ -362,6 +386,9 @@ def get_broker() -> Broker:
 
 def reset_broker() -> None:
     """Forget this thread's broker (tests that change settings call this)."""
+    cached: Broker | None = getattr(_local, "broker", None)
+    if cached is not None:
+        cached.stop_listening()
     _local.broker = None
 
 

@@ -11,6 +11,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:leases`         | zset   | task id → lease deadline (ms since epoch)               |
 | `<p>:{<q>}:owners`         | hash   | task id → claim token of the worker holding the lease   |
 | `<p>:{<q>}:notify`         | list   | wake-up tokens that idle workers block on               |
+| `<p>:{<q>}:better`         | channel| a message when a task becomes the best ready one        |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -30,6 +31,7 @@ class QueueKeys:
     leases: str
     owners: str
     notify: str
+    better: str  # a pub/sub channel, not a key (see announcements.py)
 
 
 class KeySpace:
@@ -47,6 +49,7 @@ class KeySpace:
             leases=f"{base}:leases",
             owners=f"{base}:owners",
             notify=f"{base}:notify",
+            better=f"{base}:better",
         )
 
     @property

@@ -64,6 +64,7 @@ class Heartbeat(threading.Thread):
                     self._hard_timeout(running.task.timeout_s)
             broker.record_worker(worker.record(), ttl_s=conf.WORKER_TTL_S)
             worker.stats.flush(broker)
+            worker.keep_announcements_drained()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             logger.warning("heartbeat failed, will retry: %s", exc)
 

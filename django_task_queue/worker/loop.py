@@ -53,10 +53,11 @@ _BATCH_BUDGET_MS = 10.0
 # paid a statement per 64 and drained at 6,900-7,500/s; at 200, 8,100-10,100/s, with
 # PostgreSQL's CPU per task down a fifth. 400 measured the same as 200.
 _MAX_BATCH = 200
-# Before each next task of a batch the worker asks Redis whether something better is ready, once
+# Before each next task of a batch the worker checks whether something better is ready, once
 # this long has passed since it last looked (the claim is a look) or as soon as this process
 # pushed a task itself. A task that becomes ready waits at most this long behind lower-priority
-# tasks already claimed, and a batch of tiny tasks does not pay a round trip for each one.
+# tasks already claimed. The check reads the announcements of better tasks that have reached
+# this process (broker/announcements.py) and asks Redis only after one, or when not listening.
 _RECHECK_AFTER_S = 0.002
 # Below this a batch holds many tasks and already spreads its two round trips thin; a second
 # thread would only compete for the GIL (no-op drain measured 8,100/s without, 6,200/s with).
@@ -104,6 +105,10 @@ class Worker:
         self._average_ms = 1.0
         self._looked_at = 0.0  # monotonic time of the last look for better tasks
         self._pushes_seen = 0  # the broker's push count at that look
+        # What the last look saw: no ready task of this queue (None: of any queue) outranks a
+        # task scoring below this, until an announcement says otherwise.
+        self._ready_bound: tuple[str | None, float] = (None, float("inf"))
+        self._announced_by: Broker | None = None  # the broker this thread listens on
         # Set by run() unless PREFETCH_MAX_TASK_MS is 0: claims the next batch of short tasks
         # while the current one runs (see prefetch.py).
         self.bookkeeper: Bookkeeper | None = None
@@ -156,6 +161,7 @@ class Worker:
             heartbeat.stopped.set()
             heartbeat.wake.set()
             heartbeat.join(timeout=5)
+            get_broker().stop_listening()
             with contextlib.suppress(BrokerUnavailableError):
                 get_broker().flush_acks()
                 get_broker().remove_worker(self.worker_id)
@@ -229,10 +235,15 @@ class Worker:
                 # Its claim looked for the best tasks no earlier than its submission.
                 self._looked_at, self._pushes_seen = ahead.submitted_monotonic, ahead.pushes_seen
             else:
+                # What was announced so far, this claim sees for itself.
+                broker.listen_for_better(self.options.queues)
+                self._announced_by = broker
                 self._looked_at, self._pushes_seen = time.monotonic(), broker.pushes
                 recorded, batch = complete_and_claim(
                     broker, done, self.options.queues, self.worker_id, self._batch_size()
                 )
+                # It took the best: no ready task outranks one it claimed until an announcement.
+                self._ready_bound = (None, float("inf"))
         except (BrokerUnavailableError, StoreUnavailableError):
             # Keep the successes for the next try (a fenced write makes a repeat harmless),
             # rather than leave them to run again once their leases run out.
@@ -298,7 +309,13 @@ class Worker:
             return True
         broker = get_broker()
         now = time.monotonic()
-        if now - self._looked_at < _RECHECK_AFTER_S and broker.pushes == self._pushes_seen:
+        pushed = broker.pushes != self._pushes_seen
+        if now - self._looked_at < _RECHECK_AFTER_S and not pushed:
+            return False
+        heard = broker.heard_of_better()  # read (and consumed) whether or not a look follows
+        if heard is False and not pushed and self._outranks_ready(task):
+            # Nothing announced since the last look: nothing has become ready ahead of it.
+            self._looked_at = now
             return False
         self._looked_at, self._pushes_seen = now, broker.pushes
         ahead = self._ahead
@@ -309,7 +326,20 @@ class Worker:
             claimed = ahead.claimed()
             if claimed and self._runs_before(claimed[0], task):
                 return True
-        return broker.better_ready(self.options.queues, task.claim)
+        bound = broker.best_ready_score(self.options.queues, task.queue_name)
+        self._ready_bound = (task.queue_name, bound)
+        return bound < task.claim.score
+
+    def _outranks_ready(self, task: ClaimedTask) -> bool:
+        """Whether the last look saw nothing ready that ranks ahead of `task`."""
+        queue_name, bound = self._ready_bound
+        return queue_name in (None, task.queue_name) and task.claim.score < bound
+
+    def keep_announcements_drained(self) -> None:
+        """From the heartbeat, while a task runs: keep announcements from piling up in Redis."""
+        broker = self._announced_by
+        if broker is not None:
+            broker.keep_announcements_drained()
 
     def _runs_before(self, first: ClaimedTask, second: ClaimedTask) -> bool:
         queues = list(self.options.queues)

@@ -62,3 +62,26 @@ def enqueue_urgent(marker_dir: str) -> None:
 
     record(marker_dir, "spawner")
     enqueue("test_record", [marker_dir, "critical"], priority="critical")
+
+
+@task_registry.register("test_enqueue_urgent_elsewhere")
+def enqueue_urgent_elsewhere(marker_dir: str) -> None:
+    """Record, then have another thread enqueue a critical task: with its own Redis client, as
+    another process would, so only the announcement tells this worker about it."""
+    import threading
+
+    from django.db import connection
+
+    from django_task_queue.services import enqueue
+
+    def elsewhere() -> None:
+        try:
+            enqueue("test_record", [marker_dir, "critical"], priority="critical")
+        finally:
+            connection.close()
+
+    record(marker_dir, "spawner")
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    time.sleep(0.01)  # past the worker's 2 ms between checks

@@ -6,10 +6,14 @@
 -- KEYS[4] leases          zset  id -> lease deadline ms
 -- KEYS[5] owners          hash  id -> claim token
 -- KEYS[6] notify          list  wake-up tokens
+-- KEYS[7] better          channel: told when a task becomes the best ready one
 -- ARGV[1] now in ms; then triplets: task id, ready score, due ms
 -- Returns the number of tasks re-pushed.
 local now = tonumber(ARGV[1])
 local pushed, ready = 0, 0
+-- The best ready score before this call, to tell whether a task here becomes the new best.
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+local best = nil  -- the lowest score this call makes ready
 for i = 2, #ARGV, 3 do
   local id, score, due = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local lease = redis.call('ZSCORE', KEYS[4], id)
@@ -20,6 +24,7 @@ for i = 2, #ARGV, 3 do
     redis.call('HDEL', KEYS[5], id)
     if due <= now then
       redis.call('ZADD', KEYS[1], score, id)
+      if not best or tonumber(score) < best then best = tonumber(score) end
       ready = ready + 1
     else
       redis.call('ZADD', KEYS[2], due, id)
@@ -30,5 +35,9 @@ for i = 2, #ARGV, 3 do
 end
 for _ = 1, math.min(ready, 256) do
   redis.call('LPUSH', KEYS[6], '1')
+end
+if best and (not head or best < tonumber(head)) then
+  -- Nothing else can rank ahead of a task a worker holds: workers claim the best first.
+  redis.call('PUBLISH', KEYS[7], '1')
 end
 return pushed
