@@ -84,4 +84,3 @@ def enqueue_urgent_elsewhere(marker_dir: str) -> None:
     thread = threading.Thread(target=elsewhere)
     thread.start()
     thread.join()
-    time.sleep(0.01)  # past the worker's 2 ms between checks
