@@ -64,11 +64,21 @@ def _machine(data: dict[str, Any]) -> str:
         [f"pgbench single-row INSERT commits, {clients}", f"{rate:,.0f} /s"]
         for clients, rate in fig["pgbench_inserts"].items()
     ]
+    idle = fig.get("idle_round_trips")
+    if idle:
+        after = f"{idle['interval_ms']:.0f} ms after the last reply, one client, p50 (p95)"
+        limits += [
+            [f"{what}, {after}", f"{idle[key]['p50']:.2f} ms ({idle[key]['p95']:.2f} ms)"]
+            for key, what in (
+                ("redis_ping", "one Redis PING"),
+                ("pg_insert_commit", "one single-row INSERT commit"),
+            )
+        ]
     return (
         _table(["machine", ""], rows)
         + "\n\nWhat the stores allow on this machine "
         + "(read every figure as a fraction of these):\n\n"
-        + _table(["limit", "rate"], limits)
+        + _table(["limit", "rate or time"], limits)
     )
 
 
@@ -441,6 +451,16 @@ def context_notes(data: dict[str, Any]) -> list[str]:
             f"waits for the WAL flush): {call:.2f} ms at its median here, with tasks 20 ms "
             f"apart. From the call's return a task started after {after:.2f} ms at the median."
         )
+        idle = machine.get("idle_round_trips") if _ok(machine) else None
+        if idle:
+            commit, ping = idle["pg_insert_commit"]["p50"], idle["redis_ping"]["p50"]
+            notes.append(
+                f"After {idle['interval_ms']:.0f} ms of quiet, one durable single-row commit "
+                f"takes {commit:.2f} ms here and one Redis round trip {ping:.2f} ms (medians, "
+                "measured with the stores alone): an enqueue that commits and then pushes "
+                f"cannot return in less than about {commit + ping:.2f} ms, before any worker "
+                "has woken."
+            )
     return notes
 
 

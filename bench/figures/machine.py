@@ -1,4 +1,5 @@
-"""The machine and what its stores allow: redis-benchmark and pgbench single-row INSERT commits."""
+"""The machine and what its stores allow: redis-benchmark, pgbench single-row INSERT commits, and
+one round trip to each store after an idle pause (the floor under a pickup latency)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.harness import env, stores
 from bench.harness.context import Context, log
+from bench.harness.stats import percentile
 
 PGBENCH_TABLE = "bench_pgbench_insert"
+IDLE_TABLE = "bench_idle_insert"
 
 
 def loadavg() -> list[float]:
@@ -127,6 +132,37 @@ def pgbench_inserts(duration_s: int = 10) -> dict[str, float]:
     return rates
 
 
+def idle_round_trips(interval_ms: float, n: int) -> dict[str, dict[str, float]]:
+    """p50/p95 in ms of one Redis PING and one durable single-row INSERT commit, each sent
+    `interval_ms` after the last reply, as the latency figure spaces its tasks.
+
+    A client that waited that long finds the stores' processes (and, on a virtual machine, the
+    CPUs) asleep: these are the floors under an enqueue call and a wake-up, not the throughput
+    rates above."""
+    broker = stores.broker()
+    with stores.pg() as conn:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {IDLE_TABLE} (id bigserial PRIMARY KEY, v int)")
+        try:
+            insert = f"INSERT INTO {IDLE_TABLE} (v) VALUES (1)"
+            return {
+                "redis_ping": _paced(broker.ping, interval_ms, n),
+                "pg_insert_commit": _paced(lambda: conn.execute(insert), interval_ms, n),
+            }
+        finally:
+            conn.execute(f"DROP TABLE IF EXISTS {IDLE_TABLE}")
+
+
+def _paced(call: Callable[[], object], interval_ms: float, n: int) -> dict[str, float]:
+    call()  # connected and warm before the first timed call
+    samples = []
+    for _ in range(n):
+        time.sleep(interval_ms / 1000)
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"p50": percentile(samples, 50), "p95": percentile(samples, 95)}
+
+
 def run(ctx: Context) -> dict[str, Any]:
     machine = describe()
     log(f"machine: {machine}")
@@ -134,4 +170,12 @@ def run(ctx: Context) -> dict[str, Any]:
     log(f"redis-benchmark: {redis_rates}")
     pg_rates = pgbench_inserts(5 if ctx.sizes.reps == 1 else 10)
     log(f"pgbench single-row INSERT commits/s: {pg_rates}")
-    return {"machine": machine, "redis_benchmark": redis_rates, "pgbench_inserts": pg_rates}
+    interval_ms = ctx.sizes.latency_interval_ms
+    idle = idle_round_trips(interval_ms, ctx.sizes.latency_n)
+    log(f"one round trip {interval_ms:.0f} ms after the last (p50/p95 ms): {idle}")
+    return {
+        "machine": machine,
+        "redis_benchmark": redis_rates,
+        "pgbench_inserts": pg_rates,
+        "idle_round_trips": {"interval_ms": interval_ms, **idle},
+    }
