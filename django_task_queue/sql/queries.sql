@@ -53,7 +53,12 @@ WITH outcome AS (
         updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
         traceback = NULL
     FROM outcome AS o
-    WHERE t.id = o.id AND t.attempt = o.attempt AND t.status = 'processing'
+    -- The status test is a CASE for the reason given in `claimed` below. As a plain test,
+    -- once statistics said few tasks were running, each statement read every running task
+    -- through an index on the status to find the few successes it records (20,000 running:
+    -- 7.9 ms instead of 1.1 ms, and 8.1 instead of 0.7 for extend_leases, measured).
+    WHERE t.id = o.id AND t.attempt = o.attempt
+      AND CASE WHEN t.status = 'processing' THEN true ELSE false END
     RETURNING t.id, t.attempt
 ), recorded AS (
     UPDATE django_task_queue_attempt AS a
@@ -108,7 +113,9 @@ WITH undone AS (
         started_at = CASE WHEN t.attempt = 1 THEN NULL ELSE t.started_at END,
         updated_at = %(now)s
     FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
-    WHERE t.id = held.id AND t.attempt = held.attempt AND t.status = 'processing'
+    -- A CASE, as in complete_and_claim: each held task by primary key.
+    WHERE t.id = held.id AND t.attempt = held.attempt
+      AND CASE WHEN t.status = 'processing' THEN true ELSE false END
     RETURNING t.id, held.attempt
 )
 DELETE FROM django_task_queue_attempt AS a
@@ -154,7 +161,9 @@ RETURNING task_id;
 UPDATE django_task_queue_task AS t
 SET lease_expires_at = %(lease_expires_at)s
 FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
-WHERE t.id = held.id AND t.attempt = held.attempt AND t.status = 'processing'
+-- A CASE, as in complete_and_claim: each held task by primary key.
+WHERE t.id = held.id AND t.attempt = held.attempt
+  AND CASE WHEN t.status = 'processing' THEN true ELSE false END
 RETURNING t.id;
 
 -- name: reap_expired --

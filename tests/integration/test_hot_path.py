@@ -4,6 +4,7 @@ worker claiming ahead keeps exactly-once runs and priority order."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -105,6 +106,48 @@ def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "dtq_task_waiting" not in plan
+
+
+@pytest.mark.parametrize("statement", ["complete_and_claim", "unclaim_tasks", "extend_leases"])
+def test_a_held_task_is_found_by_key_not_by_reading_every_processing_task(
+    stores: Broker, statement: str
+) -> None:
+    # Statistics taken while nothing ran, then many tasks running: the planner would read
+    # every processing task, through an index on the status, to find the few this worker holds.
+    tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(3_000))
+    Task.objects.filter(pk__in=[task.pk for task in tasks[:500]]).update(status="success")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE django_task_queue_task")
+    Task.objects.filter(pk__in=[task.pk for task in tasks[500:]]).update(
+        status="processing", attempt=1
+    )
+    held = [str(task.id) for task in tasks[500:502]]
+    now = timezone.now()
+    params = {
+        "done_ids": held,
+        "done_attempts": [1, 1],
+        "results": ["null", "null"],
+        "started": [now, now],
+        "finished": [now, now],
+        "durations": [1.0, 1.0],
+        "claim_ids": [],
+        "worker_id": "w1",
+        "now": now,
+        "lease_expires_at": now,
+        "due_by": now,
+        "synchronous_commit": "on",
+        "ids": held,
+        "attempts": [1, 1],
+    }
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, as the worker
+        cursor.execute("EXPLAIN " + store.queries()[statement], params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "django_task_queue_task_pkey" in plan
+    by_status = r"dtq_task_status|dtq_task_leases|Seq Scan on django_task_queue_task\b"
+    assert not re.search(by_status, plan)
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
