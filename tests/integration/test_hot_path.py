@@ -108,23 +108,33 @@ def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
     assert "dtq_task_waiting" not in plan
 
 
-@pytest.mark.parametrize("statement", ["complete_and_claim", "unclaim_tasks", "extend_leases"])
-def test_a_held_task_is_found_by_key_not_by_reading_every_processing_task(
-    stores: Broker, statement: str
+@pytest.mark.parametrize(
+    ("statement", "crowd"),
+    [
+        ("complete_and_claim", "processing"),
+        ("unclaim_tasks", "processing"),
+        ("extend_leases", "processing"),
+        ("fail_task", "processing"),
+        ("release_task", "processing"),
+        ("waiting_entry", "pending"),
+        ("cancel_task", "pending"),
+        ("retry_task", "failed"),
+    ],
+)
+def test_a_statement_finds_its_tasks_by_key_however_many_share_their_status(
+    stores: Broker, statement: str, crowd: str
 ) -> None:
-    # Statistics taken while nothing ran, then many tasks running: the planner would read
-    # every processing task, through an index on the status, to find the few this worker holds.
+    # Statistics taken while no task had that status, then many with it: the planner would
+    # read every one of them, through an index on the status, to find the few it wants.
     tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(3_000))
-    Task.objects.filter(pk__in=[task.pk for task in tasks[:500]]).update(status="success")
+    Task.objects.update(status="success")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE django_task_queue_task")
-    Task.objects.filter(pk__in=[task.pk for task in tasks[500:]]).update(
-        status="processing", attempt=1
-    )
-    held = [str(task.id) for task in tasks[500:502]]
+    Task.objects.filter(pk__in=[task.pk for task in tasks[500:]]).update(status=crowd, attempt=1)
+    wanted = [str(task.id) for task in tasks[500:502]]
     now = timezone.now()
     params = {
-        "done_ids": held,
+        "done_ids": wanted,
         "done_attempts": [1, 1],
         "results": ["null", "null"],
         "started": [now, now],
@@ -136,8 +146,21 @@ def test_a_held_task_is_found_by_key_not_by_reading_every_processing_task(
         "lease_expires_at": now,
         "due_by": now,
         "synchronous_commit": "on",
-        "ids": held,
+        "ids": wanted,
         "attempts": [1, 1],
+        "task_id": wanted[0],
+        "attempt": 1,
+        "status": "failed",
+        "retry_count": 0,
+        "next_retry_at": None,
+        "error_message": "boom",
+        "traceback": "",
+        "completed_at": now,
+        "outcome": "error",
+        "started_at": now,
+        "duration_ms": 1.0,
+        "error_type": "ValueError",
+        "reason": "stopped",
     }
 
     connection.ensure_connection()
@@ -146,8 +169,8 @@ def test_a_held_task_is_found_by_key_not_by_reading_every_processing_task(
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "django_task_queue_task_pkey" in plan
-    by_status = r"dtq_task_status|dtq_task_leases|Seq Scan on django_task_queue_task\b"
-    assert not re.search(by_status, plan)
+    by_status = r"dtq_task_(status|leases|waiting)|Seq Scan on django_task_queue_task\b"
+    assert not re.search(by_status, plan), plan
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
