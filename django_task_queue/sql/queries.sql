@@ -60,7 +60,11 @@ WITH outcome AS (
         updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
         traceback = NULL
     FROM outcome AS o
-    WHERE t.id = o.id AND t.attempt = o.attempt
+    -- The ids as an array too (here and in `recorded`), so that a plan cached while the
+    -- table was small still reads them by key once it has grown: such a plan scanned the
+    -- whole table per statement until an ANALYZE replaced it. The cardinality test, as below.
+    WHERE cardinality(%(done_ids)b::uuid[]) > 0 AND t.id = ANY(%(done_ids)b::uuid[])
+      AND t.id = o.id AND t.attempt = o.attempt
       AND CASE WHEN t.status = 'processing' THEN true ELSE false END
     RETURNING t.id, t.attempt
 ), recorded AS (
@@ -68,7 +72,8 @@ WITH outcome AS (
     SET outcome = 'success', started_at = o.started_at, finished_at = o.finished_at,
         duration_ms = o.duration_ms
     FROM done JOIN outcome AS o ON o.id = done.id
-    WHERE a.task_id = done.id AND a.number = done.attempt
+    WHERE a.task_id = ANY(%(done_ids)b::uuid[]) AND a.task_id = done.id
+      AND a.number = done.attempt
     RETURNING a.task_id
 ), claimed AS (
     UPDATE django_task_queue_task
@@ -116,7 +121,7 @@ WITH undone AS (
         started_at = CASE WHEN t.attempt = 1 THEN NULL ELSE t.started_at END,
         updated_at = %(now)s
     FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
-    WHERE t.id = held.id AND t.attempt = held.attempt
+    WHERE t.id = ANY(%(ids)s::uuid[]) AND t.id = held.id AND t.attempt = held.attempt
       AND CASE WHEN t.status = 'processing' THEN true ELSE false END
     RETURNING t.id, held.attempt
 )
@@ -165,7 +170,7 @@ RETURNING task_id;
 UPDATE django_task_queue_task AS t
 SET lease_expires_at = %(lease_expires_at)s
 FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
-WHERE t.id = held.id AND t.attempt = held.attempt
+WHERE t.id = ANY(%(ids)s::uuid[]) AND t.id = held.id AND t.attempt = held.attempt
   AND CASE WHEN t.status = 'processing' THEN true ELSE false END
 RETURNING t.id;
 
