@@ -72,7 +72,8 @@ WITH outcome AS (
     SET outcome = 'success', started_at = o.started_at, finished_at = o.finished_at,
         duration_ms = o.duration_ms
     FROM done JOIN outcome AS o ON o.id = done.id
-    WHERE a.task_id = ANY(%(done_ids)b::uuid[]) AND a.task_id = done.id
+    WHERE cardinality(%(done_ids)b::uuid[]) > 0 AND a.task_id = ANY(%(done_ids)b::uuid[])
+      AND a.task_id = done.id
       AND a.number = done.attempt
     RETURNING a.task_id
 ), claimed AS (
