@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -53,6 +55,72 @@ def _translated() -> Iterator[None]:
         raise DatabaseError(str(exc)) from exc
 
 
+class _Replanner:
+    """Gives the hot path's statements new texts, so each connection prepares them again, once
+    the task table has at least doubled since they were planned.
+
+    PostgreSQL keeps the generic plan it made for a prepared statement until an ANALYZE (or DDL)
+    invalidates it. Made on a small table, that plan reads the whole table to find a batch's ids,
+    and keeps doing so as the table grows when nothing analyzes it (autovacuum off, or between
+    its runs): workers started on an empty table, then 60,000 tasks, scanned all of them at each
+    batch. A new text is a new prepared statement, planned on the table as it is now; psycopg
+    deallocates the old ones as they fall out of its cache (100 per connection).
+    """
+
+    # One round trip (the table's size) every few seconds, at most, per process.
+    CHECK_INTERVAL_S = 5.0
+    # Below this, a scan costs about what a lookup by key does (PostgreSQL chose the key from
+    # ~40 pages for a batch of ids, measured); growing past it is what a stale plan gets wrong.
+    MIN_GROWTH_BYTES = 512 * 1024
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.planned_bytes: int | None = None
+        self._next_check = 0.0
+        self._checking = threading.Lock()
+
+    def text(self, raw: psycopg.Connection[Any], name: str) -> str:
+        """The named query's text for this generation of plans (checked when due)."""
+        if time.monotonic() >= self._next_check and self._checking.acquire(blocking=False):
+            try:
+                self._next_check = time.monotonic() + self.CHECK_INTERVAL_S
+                self.check(raw)
+            finally:
+                self._checking.release()
+        return _generation_text(name, self.generation)
+
+    def check(self, raw: psycopg.Connection[Any]) -> None:
+        """Start a new generation when the table has doubled since the current one started."""
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute(queries()["task_table_bytes"])
+            row = cursor.fetchone()
+        assert row is not None
+        size_bytes = int(row[0])
+        planned = self.planned_bytes
+        if planned is None:
+            self.planned_bytes = size_bytes  # this generation's statements are not planned yet
+        elif size_bytes >= max(2 * planned, planned + self.MIN_GROWTH_BYTES):
+            self.planned_bytes = size_bytes
+            self.generation += 1
+
+
+@cache
+def _generation_text(name: str, generation: int) -> str:
+    sql = queries()[name]
+    return f"{sql}\n-- plans of generation {generation}" if generation else sql
+
+
+_replanner = _Replanner()
+
+
+def replan_if_grown() -> None:
+    """Check the task table's size now (tests; the hot path checks every few seconds)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    _replanner.check(raw)
+
+
 def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Run the named query and return every row.
 
@@ -66,7 +134,7 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         raw = connection.connection
         assert raw is not None
         with psycopg.Cursor(raw) as cursor:
-            _execute(raw, cursor, queries()[name], params)
+            _execute(raw, cursor, _statement(raw, name), params)
             return list(cursor.fetchall()) if cursor.description else []
 
 
@@ -84,7 +152,7 @@ def fetch_all_overlapped[K](
         connection.ensure_connection()
         raw = connection.connection
         assert raw is not None
-        sql = queries()[name]
+        sql = _statement(raw, name)  # before the pipeline: a check would interrupt it
         with raw.pipeline():
             pending: tuple[K, psycopg.Cursor[Any]] | None = None
             for key, params in batches:  # builds the next batch while the server works
@@ -95,6 +163,15 @@ def fetch_all_overlapped[K](
                 pending = (key, cursor)
             if pending is not None:
                 yield pending[0], pending[1].fetchall()
+
+
+def _prepares(raw: psycopg.Connection[Any]) -> bool:
+    return raw.prepare_threshold is not None or get_settings().PREPARE_STATEMENTS
+
+
+def _statement(raw: psycopg.Connection[Any], name: str) -> str:
+    # Without prepared statements every plan is made afresh, for the table as it is.
+    return _replanner.text(raw, name) if _prepares(raw) else queries()[name]
 
 
 def _execute(

@@ -233,3 +233,8 @@ SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after)
 FROM django_task_queue_task
 WHERE id = ANY(%(ids)s::uuid[])
   AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END;
+
+-- name: task_table_bytes --
+-- The task table's size on disk, which store.py watches to plan its statements again once the
+-- table has grown (a cached plan made on a small table would keep scanning it).
+SELECT pg_relation_size('django_task_queue_task');

@@ -11,7 +11,7 @@ from unittest import mock
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -171,6 +171,54 @@ def test_a_statement_finds_its_tasks_by_key_however_many_share_their_status(
     assert "django_task_queue_task_pkey" in plan
     by_status = r"dtq_task_(status|leases|waiting)|Seq Scan on django_task_queue_task\b"
     assert not re.search(by_status, plan), plan
+
+
+def _seq_scans_of_tasks_by(name: str, params: dict[str, Any]) -> int:
+    """Run a named statement as the worker does; how many times it scanned the task table."""
+
+    def scans_so_far() -> int:
+        # This backend's counts not yet reported, which one transaction keeps together.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT seq_scan FROM pg_stat_xact_user_tables"
+                " WHERE relname = 'django_task_queue_task'"
+            )
+            [(scans,)] = cursor.fetchall()
+        return int(scans)
+
+    # Committed, not rolled back: psycopg deallocates every prepared statement at a rollback.
+    with transaction.atomic():
+        before = scans_so_far()
+        store.fetch_all(name, params)
+        return scans_so_far() - before
+
+
+def test_statements_planned_on_a_small_table_are_planned_again_once_it_has_grown(
+    stores: Broker,
+) -> None:
+    # Nothing analyzes the table here, as on a server with autovacuum off: only a new
+    # prepared statement gets a plan made for the table as it is.
+    replanner = store._Replanner()
+    running = enqueue_many(TaskSpec(task="test_noop") for _ in range(20))
+    Task.objects.update(status="processing", attempt=1)
+    params: dict[str, Any] = {
+        "lease_expires_at": timezone.now(),
+        "ids": [task.id for task in running[:2]],
+        "attempts": [1, 1],
+    }
+    with mock.patch.object(store, "_replanner", replanner):
+        for _ in range(10):  # PostgreSQL settles on a generic plan after five runs
+            _seq_scans_of_tasks_by("extend_leases", params)
+        enqueue_many(TaskSpec(task="test_noop") for _ in range(20_000))
+        stale_plan_scans = _seq_scans_of_tasks_by("extend_leases", params)
+
+        store.replan_if_grown()
+        replanned_scans = [_seq_scans_of_tasks_by("extend_leases", params) for _ in range(10)]
+        store.replan_if_grown()  # the table has not grown since
+
+    assert stale_plan_scans == 1  # the plan made on 20 rows reads all 20,020
+    assert replanned_scans == [0] * 10
+    assert replanner.generation == 1
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
