@@ -60,9 +60,9 @@ WITH outcome AS (
         updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
         traceback = NULL
     FROM outcome AS o
-    -- The ids as an array too (here and in `recorded`), so that a plan cached while the
-    -- table was small still reads them by key once it has grown: such a plan scanned the
-    -- whole table per statement until an ANALYZE replaced it. The cardinality test, as below.
+    -- The ids as an array too (here and in `recorded`), which an index scan on the key can
+    -- take whole. (A plan cached on a small table scanned it anyway as it grew: store.py
+    -- prepares the statements again when the table has doubled.) The cardinality test, as below.
     WHERE cardinality(%(done_ids)b::uuid[]) > 0 AND t.id = ANY(%(done_ids)b::uuid[])
       AND t.id = o.id AND t.attempt = o.attempt
       AND CASE WHEN t.status = 'processing' THEN true ELSE false END
