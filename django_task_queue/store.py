@@ -152,33 +152,37 @@ def fetch_all_overlapped[K](
         connection.ensure_connection()
         raw = connection.connection
         assert raw is not None
-        sql = _statement(raw, name)  # before the pipeline: a check would interrupt it
+        statement = _statement(raw, name)  # before the pipeline: a check would interrupt it
         with raw.pipeline():
             pending: tuple[K, psycopg.Cursor[Any]] | None = None
             for key, params in batches:  # builds the next batch while the server works
                 if pending is not None:
                     yield pending[0], pending[1].fetchall()
                 cursor = psycopg.Cursor(raw)
-                _execute(raw, cursor, sql, params)
+                _execute(raw, cursor, statement, params)
                 pending = (key, cursor)
             if pending is not None:
                 yield pending[0], pending[1].fetchall()
 
 
-def _prepares(raw: psycopg.Connection[Any]) -> bool:
-    return raw.prepare_threshold is not None or get_settings().PREPARE_STATEMENTS
-
-
-def _statement(raw: psycopg.Connection[Any], name: str) -> str:
-    # Without prepared statements every plan is made afresh, for the table as it is.
-    return _replanner.text(raw, name) if _prepares(raw) else queries()[name]
+def _statement(raw: psycopg.Connection[Any], name: str) -> tuple[str, bool]:
+    """The named query's text, and whether this call prepares it."""
+    if raw.prepare_threshold is not None:  # the project chose its own policy: psycopg's
+        return _replanner.text(raw, name), False
+    if not get_settings().PREPARE_STATEMENTS:  # every plan made afresh, for the table as it is
+        return queries()[name], False
+    return _replanner.text(raw, name), True
 
 
 def _execute(
-    raw: psycopg.Connection[Any], cursor: psycopg.Cursor[Any], sql: str, params: Mapping[str, Any]
+    raw: psycopg.Connection[Any],
+    cursor: psycopg.Cursor[Any],
+    statement: tuple[str, bool],
+    params: Mapping[str, Any],
 ) -> None:
-    if raw.prepare_threshold is not None or not get_settings().PREPARE_STATEMENTS:
-        cursor.execute(sql, params)  # the project chose its own policy, or none at all
+    sql, prepare = statement
+    if not prepare:
+        cursor.execute(sql, params)
         return
     # Django turns psycopg's preparation off on its connections (None); it is turned on for
     # this one call only, so Django's own cursors keep the project's choice.
