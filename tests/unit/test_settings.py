@@ -1,7 +1,7 @@
 import pytest
 from pytest_django.fixtures import Settings
 
-from django_task_queue.conf import parse_settings
+from django_task_queue.conf import get_settings, parse_settings
 from django_task_queue.exceptions import ConfigurationError
 
 
@@ -37,3 +37,16 @@ def test_system_check_reports_a_bad_setting(settings: Settings) -> None:
     settings.TASK_QUEUE = {"LEASE_S": -1}
     with pytest.raises(SystemCheckError, match=r"django_task_queue\.E001"):
         call_command("check")
+
+
+def test_settings_replaced_or_edited_in_place_are_read_again(settings: Settings) -> None:
+    settings.TASK_QUEUE = {"LEASE_S": 20, "TASK_MODULES": ["a"]}
+    assert get_settings().LEASE_S == 20
+
+    settings.TASK_QUEUE["LEASE_S"] = 30
+    settings.TASK_QUEUE["TASK_MODULES"].append("b")
+    edited = get_settings()
+    settings.TASK_QUEUE = {"LEASE_S": 40}
+
+    assert (edited.LEASE_S, edited.TASK_MODULES) == (30, ("a", "b"))
+    assert get_settings().LEASE_S == 40
