@@ -53,8 +53,12 @@ def _workers(ctx: Context, system: DtqSystem) -> dict[str, Any]:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        started = time.monotonic()
         ctx.produce(system, "bulk", n, prefix="m", chunk=10_000, timeout_s=1800)
         results.wait_until_done(WARMUP + n, timeout_s=1800, sleeping=False, workers=group)
+        # Workers that started on an almost empty table: the time shows whether their cached
+        # plans kept up as it grew (it once took 100,000 tasks to ~50 tasks/s).
+        elapsed_s = time.monotonic() - started
         time.sleep(SETTLE_S)
         after = _worker_rss(group)
         supervisor_after = procs.rss_kib(group.pid) or 0
@@ -65,6 +69,7 @@ def _workers(ctx: Context, system: DtqSystem) -> dict[str, Any]:
     log(f"memory: workers after {n:,} tasks {after} KiB (missing {tally.missing})")
     return {
         "tasks": n,
+        "elapsed_s": elapsed_s,
         "idle_kib": idle,
         "after_kib": after,
         "same_processes": sorted(idle) == sorted(after),
