@@ -62,7 +62,7 @@ class _Replanner:
     PostgreSQL keeps the generic plan it made for a prepared statement until an ANALYZE (or DDL)
     invalidates it. Made on a small table, that plan reads the whole table to find a batch's ids,
     and keeps doing so as the table grows when nothing analyzes it (autovacuum off, or between
-    its runs): workers started on an empty table, then 60,000 tasks, scanned all of them in most
+    its runs): workers started on an empty table, then 60,000 tasks, scanned all of them in many
     of their batch statements. A new text is a new prepared statement, planned on the table as
     it is now; psycopg deallocates the old ones as they fall out of its cache (100 per
     connection).
