@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -112,6 +113,9 @@ def _generation_text(name: str, generation: int) -> str:
 
 
 _replanner = _Replanner()
+# A process forked while another of its threads was checking would inherit the lock held,
+# and never check again: the child starts with a free one.
+os.register_at_fork(after_in_child=lambda: setattr(_replanner, "_checking", threading.Lock()))
 
 
 def replan_if_grown() -> None:

@@ -1,5 +1,8 @@
+import os
 import re
 from pathlib import Path
+
+import pytest
 
 from django_task_queue import store
 from django_task_queue.broker import client
@@ -30,3 +33,19 @@ def test_every_lua_script_lists_the_keys_it_touches() -> None:
         used = {int(n) for n in re.findall(r"KEYS\[(\d+)\]", code)}
         documented = {int(n) for n in re.findall(r"^-- KEYS\[(\d+)\]", text, re.MULTILINE)}
         assert used == documented, script.name
+
+
+# The child only takes a lock and exits, so fork()'s warning about threads does not apply.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_forked_process_can_check_the_task_table_even_if_its_parent_was_checking() -> None:
+    held = store._replanner._checking
+    held.acquire()
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only if the check's lock is free
+            os._exit(0 if store._replanner._checking.acquire(blocking=False) else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        held.release()
+
+    assert os.waitstatus_to_exitcode(status) == 0
