@@ -37,7 +37,8 @@ class TaskQueueSettings:
     WORKER_TTL_S: float = 15.0
     SHUTDOWN_GRACE_S: float = 30.0
     HARD_TIMEOUT_GRACE_S: float = 5.0
-    # Prepare the hot path's statements once per connection. Turn off behind a pooler in
+    # Prepare the hot path's statements once per connection (and again each time the task
+    # table has doubled, so their plans fit its size). Turn off behind a pooler in
     # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
     PREPARE_STATEMENTS: bool = True
     # A worker claims its next batch while the current one runs when its tasks take between

@@ -131,7 +131,8 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
 
     The hot path binds parameters on the server through a plain psycopg cursor on Django's
     connection (same transaction): its arrays need no quoting, and each statement is prepared
-    once per connection, since parsing and planning it again cost about as much as running it.
+    once per connection (again when the task table has doubled, see _Replanner), since parsing
+    and planning it again cost about as much as running it.
     Django's own cursors keep client-side binding for everything else.
     """
     with _translated():
