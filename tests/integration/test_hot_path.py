@@ -108,32 +108,10 @@ def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
     assert "dtq_task_waiting" not in plan
 
 
-@pytest.mark.parametrize(
-    ("statement", "crowd"),
-    [
-        ("complete_and_claim", "processing"),
-        ("unclaim_tasks", "processing"),
-        ("extend_leases", "processing"),
-        ("fail_task", "processing"),
-        ("release_task", "processing"),
-        ("waiting_entry", "pending"),
-        ("cancel_task", "pending"),
-        ("retry_task", "failed"),
-    ],
-)
-def test_a_statement_finds_its_tasks_by_key_however_many_share_their_status(
-    stores: Broker, statement: str, crowd: str
-) -> None:
-    # Statistics taken while no task had that status, then many with it: the planner would
-    # read every one of them, through an index on the status, to find the few it wants.
-    tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(3_000))
-    Task.objects.update(status="success")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE django_task_queue_task")
-    Task.objects.filter(pk__in=[task.pk for task in tasks[500:]]).update(status=crowd, attempt=1)
-    wanted = [str(task.id) for task in tasks[500:502]]
+def _params_for_every_statement(wanted: list[str]) -> dict[str, Any]:
+    """Parameters naming two running tasks (attempt 1), for any statement of queries.sql."""
     now = timezone.now()
-    params = {
+    return {
         "done_ids": wanted,
         "done_attempts": [1, 1],
         "results": ["null", "null"],
@@ -161,7 +139,35 @@ def test_a_statement_finds_its_tasks_by_key_however_many_share_their_status(
         "duration_ms": 1.0,
         "error_type": "ValueError",
         "reason": "stopped",
+        "limit": 2,
+        "max_lost": 3,
     }
+
+
+@pytest.mark.parametrize(
+    ("statement", "crowd"),
+    [
+        ("complete_and_claim", "processing"),
+        ("unclaim_tasks", "processing"),
+        ("extend_leases", "processing"),
+        ("fail_task", "processing"),
+        ("release_task", "processing"),
+        ("waiting_entry", "pending"),
+        ("cancel_task", "pending"),
+        ("retry_task", "failed"),
+    ],
+)
+def test_a_statement_finds_its_tasks_by_key_however_many_share_their_status(
+    stores: Broker, statement: str, crowd: str
+) -> None:
+    # Statistics taken while no task had that status, then many with it: the planner would
+    # read every one of them, through an index on the status, to find the few it wants.
+    tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(3_000))
+    Task.objects.update(status="success")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE django_task_queue_task")
+    Task.objects.filter(pk__in=[task.pk for task in tasks[500:]]).update(status=crowd, attempt=1)
+    params = _params_for_every_statement([str(task.id) for task in tasks[500:502]])
 
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, as the worker
@@ -219,6 +225,56 @@ def test_statements_planned_on_a_small_table_are_planned_again_once_it_has_grown
     assert stale_plan_scans == 1  # the plan made on 20 rows reads all 20,020
     assert replanned_scans == [0] * 10
     assert replanner.generation == 1
+
+
+def _attempts_read_by(name: str, params: dict[str, Any]) -> int:
+    """Run a named statement as the worker does; how many attempt rows and index entries it
+    read (a scan of the table or of a whole index reads them all)."""
+    # Rows a scan of the table returned, plus entries its index scans returned (this
+    # transaction's counts: no view shows them for indexes).
+    counted = (
+        "SELECT sum(pg_stat_get_xact_tuples_returned(oid)) FROM pg_class"
+        " WHERE oid = 'django_task_queue_attempt'::regclass OR oid IN (SELECT indexrelid"
+        " FROM pg_index WHERE indrelid = 'django_task_queue_attempt'::regclass)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counted)
+        [(before,)] = cursor.fetchall()
+        store.fetch_all(name, params)
+        cursor.execute(counted)
+        [(after,)] = cursor.fetchall()
+    return int(after) - int(before)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["complete_and_claim", "unclaim_tasks", "fail_task", "release_task", "reap_expired"],
+)
+def test_a_statement_finds_attempts_by_key_with_a_plan_made_while_there_were_none(
+    stores: Broker, statement: str
+) -> None:
+    # A worker's plan can be made while the attempt table is empty (a new deployment, a
+    # purge) and then kept for as long as its connection lives, while the table grows; the
+    # re-planner only watches the task table. On an empty table a scan looks as cheap as the key.
+    tasks = enqueue_many(TaskSpec(task="test_noop") for _ in range(2_000))
+    Task.objects.update(status="processing", attempt=1, lease_expires_at=timezone.now())
+    params = _params_for_every_statement([str(task.id) for task in tasks[:2]])
+    # Committed, not rolled back: psycopg deallocates every prepared statement at a rollback.
+    with mock.patch.object(store, "_replanner", store._Replanner()), transaction.atomic():
+        with connection.cursor() as cursor:
+            # The plan is made at the first run, on the empty table, and kept.
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        _attempts_read_by(statement, params)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at,"
+                " outcome) SELECT id, n, 'w0', now(), CASE WHEN n = 1 THEN 'running' ELSE"
+                " 'error' END FROM django_task_queue_task, generate_series(1, 10) AS n"
+            )
+        read = _attempts_read_by(statement, params)
+
+    # The two tasks' ten attempts each, read at most twice; a scan reads 2,000 or more.
+    assert read <= 40
 
 
 def test_a_recorded_success_keeps_its_redis_lease_only_until_the_next_claim(
