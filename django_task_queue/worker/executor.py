@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import signal
 import traceback
 from collections.abc import Callable, Iterator
@@ -20,7 +21,9 @@ from django_task_queue.services.lifecycle import ClaimedTask, Failure
 from django_task_queue.services.validation import json_roundtrip
 from django_task_queue.states import AttemptOutcome
 from django_task_queue.task_registry import task_registry
-from django_task_queue.worker import django_bridge
+from django_task_queue.worker import db_state, django_bridge
+
+logger = logging.getLogger(__name__)
 
 
 class TaskTimeout(BaseException):
@@ -49,9 +52,34 @@ def execute(task: ClaimedTask) -> Outcome:
     args = task.args
     if function.takes_context:
         args = [django_bridge.context_for(task, function), *args]
+    before = db_state.snapshot()
+    try:
+        outcome = _run(task, function.func, args)
+    finally:
+        # Before anything else uses the connection: the worker records this outcome on it.
+        left_open = db_state.close_left_open(before)
+    if left_open:
+        logger.warning(
+            "task %s left a transaction open on database connection(s) %s; it was rolled back",
+            task.id,
+            ", ".join(left_open),
+        )
+        if isinstance(outcome, Success):
+            return Failure(
+                AttemptOutcome.ERROR,
+                "TransactionLeftOpenError",
+                f"The task left a transaction open on database connection "
+                f"{', '.join(repr(alias) for alias in left_open)} (autocommit turned off, a "
+                "BEGIN, or an atomic block not exited); its uncommitted changes were rolled back.",
+                "",
+            )
+    return outcome
+
+
+def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcome:
     try:
         with _soft_timeout(task.timeout_s):
-            result = _call(function.func, args, task.kwargs)
+            result = _call(func, args, task.kwargs)
     except TaskTimeout:
         return Failure(
             AttemptOutcome.TIMEOUT,

@@ -19,7 +19,9 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
+from django_task_queue.services.lifecycle import claim_batch
 from django_task_queue.worker import loop
+from django_task_queue.worker.executor import Success, execute
 from tests.support.drain import drain, work_until
 from tests.support.markers import labels
 
@@ -377,3 +379,48 @@ def test_a_better_task_arriving_mid_batch_runs_before_the_rest_of_the_batch(
     assert worker.tasks_done == 6
     assert Attempt.objects.count() == 6
     assert stores.depths(["default"])["default"].processing == 0
+
+
+@pytest.mark.parametrize("how", ["autocommit_off", "begin", "atomic_entered"])
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_task_that_leaves_a_transaction_open_fails_and_what_follows_is_recorded(
+    stores: Broker, how: str, fail: bool
+) -> None:
+    # Left open, the transaction would have swallowed every outcome the worker recorded after
+    # it: never committed, their rows locked, those tasks `processing` for the worker's life.
+    bad = enqueue("test_leaves_a_transaction_open", [how, "placeholder", fail])
+    Task.objects.filter(pk=bad.pk).update(args=[how, str(bad.id), fail])
+    after = enqueue("add_numbers", [1, 2])
+
+    drain()
+
+    connection.close()  # read what another connection sees: only what was committed
+    stored = Task.objects.get(pk=bad.pk)
+    assert stored.status == "failed"
+    assert stored.queue_name == "default"  # the task's own write was rolled back
+    attempt = stored.attempts.get()
+    if fail:  # its own error is the more useful one
+        assert (attempt.error_type, stored.error_message) == (
+            "ValueError",
+            "failed inside its transaction",
+        )
+    else:
+        assert attempt.error_type == "TransactionLeftOpenError"
+        assert "left a transaction open on database connection 'default'" in (
+            stored.error_message or ""
+        )
+    assert Task.objects.get(pk=after.pk).status == "success"
+    assert connection.get_autocommit()
+
+
+def test_a_task_run_inside_an_atomic_block_it_found_is_not_taken_for_one_left_open(
+    stores: Broker,
+) -> None:
+    enqueue("add_numbers", [1, 2])
+    [claimed] = claim_batch(stores, ["default"], "w1", 1) or []
+
+    with transaction.atomic():
+        outcome = execute(claimed)
+        assert connection.in_atomic_block
+
+    assert outcome == Success("3")

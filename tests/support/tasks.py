@@ -84,3 +84,24 @@ def enqueue_urgent_elsewhere(marker_dir: str) -> None:
     thread = threading.Thread(target=elsewhere)
     thread.start()
     thread.join()
+
+
+@task_registry.register("test_leaves_a_transaction_open", max_retries=0)
+def leaves_a_transaction_open(how: str, task_id: str, fail: bool = False) -> str:
+    """Write to its own row inside a transaction it never ends, the way buggy code does."""
+    from django.db import connection, transaction
+
+    if how == "autocommit_off":
+        transaction.set_autocommit(False)
+    elif how == "begin":
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN")
+    else:  # an atomic block entered and never left
+        transaction.atomic().__enter__()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE django_task_queue_task SET queue_name = 'written' WHERE id = %s", [task_id]
+        )
+    if fail:
+        raise ValueError("failed inside its transaction")
+    return how
