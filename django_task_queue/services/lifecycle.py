@@ -52,6 +52,8 @@ class ClaimedTask:
     queue_name: str
     # When the task became due (run_after, else enqueue): a first attempt's wait starts here.
     due_at: datetime | None = None
+    # The attempt before this one was lost: its worker died while holding it (and maybe others).
+    after_loss: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
         seq,
         queue_name,
         due_at,
+        after_loss,
     ) = row
     return ClaimedTask(
         claim=claim,
@@ -175,6 +178,7 @@ def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
         seq=seq,
         queue_name=queue_name,
         due_at=datetime.fromtimestamp(due_at, UTC) if due_at is not None else None,
+        after_loss=after_loss,
     )
 
 

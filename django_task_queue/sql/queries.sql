@@ -112,10 +112,19 @@ WITH outcome AS (
 -- ids of the successes applied on the first row only (repeated on every row, decoding them
 -- cost a no-op worker ~20 us per task). due_at (when a first attempt became due) feeds the
 -- wait-time metric, in epoch seconds: Django's timestamptz loader cost another ~20 us.
+-- after_loss: the attempt before this one was lost (its worker died holding it). The worker
+-- runs such a task alone (worker/loop.py), so that a task that kills its worker is never
+-- claimed with others again, whom the reaper would count as lost with it. Only a task claimed
+-- more often than it failed can have lost an attempt: the others skip the lookup.
 SELECT CASE WHEN row_number() OVER () = 1 THEN (SELECT array_agg(task_id) FROM recorded) END,
        c.id, c.task_name, c.args, c.kwargs,
        c.attempt, c.timeout, c.retry_count, c.max_retries, c.retry_delay, c.retry_backoff,
-       c.priority, c.seq, c.queue_name, c.due_at
+       c.priority, c.seq, c.queue_name, c.due_at,
+       CASE WHEN c.attempt > c.retry_count + 1 THEN EXISTS (
+           SELECT FROM django_task_queue_attempt AS a
+           WHERE a.task_id = c.id AND a.number = c.attempt - 1
+             AND CASE WHEN a.outcome = 'lost' THEN true ELSE false END
+       ) ELSE false END AS after_loss
 FROM (VALUES (1)) AS one CROSS JOIN durability LEFT JOIN claimed AS c ON true;
 
 -- name: unclaim_tasks --

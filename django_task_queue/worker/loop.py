@@ -210,6 +210,9 @@ class Worker:
                 if (index or ahead is not None) and self._should_give_back(task):
                     unclaim(broker, batch[index:])
                     break
+                if task.after_loss:
+                    self._run_alone(task, batch[index + 1 :])
+                    break
                 if index == 0:
                     # Only now: a claim ahead made before that look could take a better task.
                     self._claim_ahead(len(batch))
@@ -287,19 +290,37 @@ class Worker:
 
     def close(self) -> None:
         """On the way out: give back a batch claimed ahead, record the successes left."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            try:
-                recorded, batch = ahead.future.result()
-            except (BrokerUnavailableError, StoreUnavailableError) as exc:
-                # Its tasks stay leased and run again once the leases run out.
-                logger.warning(
-                    "worker %s: the batch claimed ahead is lost: %s", self.worker_id, exc
-                )
-            else:
-                self._report(ahead.done, recorded)
-                unclaim(get_broker(), batch or [])
+        self._give_back_ahead()
         self.flush()
+
+    def _give_back_ahead(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return
+        try:
+            recorded, batch = ahead.future.result()
+        except (BrokerUnavailableError, StoreUnavailableError) as exc:
+            # Its tasks stay leased and run again once the leases run out.
+            logger.warning("worker %s: the batch claimed ahead is lost: %s", self.worker_id, exc)
+        else:
+            self._report(ahead.done, recorded)
+            unclaim(get_broker(), batch or [])
+
+    def _run_alone(self, task: ClaimedTask, rest: list[ClaimedTask]) -> None:
+        """Run a task whose last attempt was lost with nothing else of this worker at stake.
+
+        The reaper counts a loss against every task it finds leased by a dead worker, and fails
+        a task lost MAX_LOST_ATTEMPTS times. A task that kills its worker (a crash in C code,
+        the OOM killer) would take the tasks claimed with it down each time, and they would
+        fail with it without ever having run. So the tasks after it go back to the queue, the
+        successes before it are recorded, and no batch is claimed ahead while it runs.
+        """
+        self._give_back_ahead()
+        unclaim(get_broker(), rest)
+        self.flush()
+        self.held = [task]
+        logger.info("running task %s alone: its last attempt was lost with its worker", task.id)
+        self._run_task(task)
 
     def _should_give_back(self, task: ClaimedTask) -> bool:
         """Before the next task of a batch: stop if stopping, or if something better is ready."""

@@ -128,3 +128,24 @@ def test_a_task_longer_than_its_lease_is_never_delivered_twice_while_its_worker_
 
     assert labels(marker_dir).count("start:long") == 1
     assert Task.objects.get(pk=task.pk).attempts.count() == 1
+
+
+def test_a_task_that_kills_its_worker_is_failed_and_the_tasks_claimed_with_it_run(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    culprit = enqueue("test_kill_own_process")
+    others = [enqueue("test_record", [str(marker_dir), f"other-{i}"]) for i in range(5)]
+    # Short leases so that each loss is seen within seconds; a batch of short tasks holds ten.
+    start_worker(
+        "--workers=1",
+        overrides={"LEASE_S": 1, "HEARTBEAT_INTERVAL_S": 0.2, "MAX_LOST_ATTEMPTS": 2},
+    )
+
+    wait_for(lambda: _status(culprit) == "failed", timeout_s=30, what="the culprit to fail")
+    wait_for(
+        lambda: all(_status(task) == "success" for task in others),
+        timeout_s=30,
+        what="the tasks claimed with it to run",
+    )
+    assert "Lost 2 times" in (Task.objects.get(pk=culprit.pk).error_message or "")
+    assert sorted(labels(marker_dir)) == [f"other-{i}" for i in range(5)]

@@ -85,6 +85,28 @@ def test_a_task_lost_too_often_is_failed_as_a_poison_pill(
     assert "Lost 2 times" in (stored.error_message or "")
 
 
+def test_tasks_lost_together_run_alone_next_so_one_culprit_cannot_fail_the_others(
+    stores: Broker, settings: Settings
+) -> None:
+    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 2}
+    tasks = [enqueue("test_count_running") for _ in range(3)]
+    claim_batch(stores, ["default"], "dying-worker", 3)  # claimed together, then it died
+    for task in tasks:
+        _expire_lease(task.id)
+    recovery.reap_expired_leases(stores)
+
+    drain()
+
+    stored = [Task.objects.get(pk=task.pk) for task in tasks]
+    assert [row.status for row in stored] == ["success"] * 3
+    # Each ran with no other task claimed: had the culprit been among them, it alone would
+    # have been lost again.
+    assert [row.result for row in stored] == [1, 1, 1]
+    assert [[a.outcome for a in row.attempts.order_by("number")] for row in stored] == [
+        ["lost", "success"]
+    ] * 3
+
+
 def test_every_waiting_task_runs_once_after_redis_loses_its_data(stores: Broker) -> None:
     retrying = enqueue("failing_task", [], max_retries=1, retry_delay=0.2)
     drain()

@@ -105,3 +105,17 @@ def leaves_a_transaction_open(how: str, task_id: str, fail: bool = False) -> str
     if fail:
         raise ValueError("failed inside its transaction")
     return how
+
+
+@task_registry.register("test_count_running")
+def count_running() -> int:
+    """How many tasks PostgreSQL says are running, this one included."""
+    from django_task_queue.models import Task
+
+    return Task.objects.filter(status="processing").count()
+
+
+@task_registry.register("test_kill_own_process", max_retries=0)
+def kill_own_process() -> None:
+    """Die at once, as a crash in C code or the OOM killer would: no exception, no cleanup."""
+    os._exit(1)
