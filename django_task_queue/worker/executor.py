@@ -89,6 +89,16 @@ def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcom
         )
     except WorkerInterrupt:
         raise
+    except (SystemExit, KeyboardInterrupt) as exc:
+        # Task code cannot stop its worker (the worker's own signals never raise these): left
+        # to propagate, they would kill the process and the tasks claimed with this one.
+        return Failure(
+            AttemptOutcome.ERROR,
+            _type_path(exc),
+            f"The task raised {type(exc).__name__}({_exit_code(exc)}); a task cannot stop its "
+            "worker",
+            traceback.format_exc(),
+        )
     except Exception as exc:  # noqa: BLE001  (any error of task code becomes a failed attempt)
         return Failure(
             AttemptOutcome.ERROR, _type_path(exc), str(exc) or repr(exc), traceback.format_exc()
@@ -103,6 +113,10 @@ def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcom
             f"{exc.message}",
             "",
         )
+
+
+def _exit_code(exc: BaseException) -> str:
+    return repr(exc.code) if isinstance(exc, SystemExit) and exc.code is not None else ""
 
 
 def _type_path(exc: BaseException) -> str:

@@ -424,3 +424,17 @@ def test_a_task_run_inside_an_atomic_block_it_found_is_not_taken_for_one_left_op
         assert connection.in_atomic_block
 
     assert outcome == Success("3")
+
+
+def test_a_task_that_calls_sys_exit_fails_and_the_worker_runs_the_next_one(
+    stores: Broker,
+) -> None:
+    exiting = enqueue("test_calls_sys_exit")
+    after = enqueue("add_numbers", [1, 2])
+
+    drain()
+
+    stored = Task.objects.get(pk=exiting.pk)
+    assert (stored.status, stored.attempts.get().error_type) == ("failed", "SystemExit")
+    assert "SystemExit(3)" in (stored.error_message or "")
+    assert _status(after) == "success"

@@ -119,3 +119,9 @@ def count_running() -> int:
 def kill_own_process() -> None:
     """Die at once, as a crash in C code or the OOM killer would: no exception, no cleanup."""
     os._exit(1)
+
+
+@task_registry.register("test_calls_sys_exit", max_retries=0)
+def calls_sys_exit() -> None:
+    """Stop the program, as a script's code pasted into a task might."""
+    raise SystemExit(3)
