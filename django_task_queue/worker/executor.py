@@ -89,34 +89,35 @@ def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcom
         )
     except WorkerInterrupt:
         raise
-    except (SystemExit, KeyboardInterrupt) as exc:
-        # Task code cannot stop its worker (the worker's own signals never raise these): left
-        # to propagate, they would kill the process and the tasks claimed with this one.
-        return Failure(
-            AttemptOutcome.ERROR,
-            _type_path(exc),
-            f"The task raised {type(exc).__name__}({_exit_code(exc)}); a task cannot stop its "
-            "worker",
-            traceback.format_exc(),
-        )
-    except Exception as exc:  # noqa: BLE001  (any error of task code becomes a failed attempt)
-        return Failure(
-            AttemptOutcome.ERROR, _type_path(exc), str(exc) or repr(exc), traceback.format_exc()
-        )
+    except BaseException as exc:  # noqa: BLE001  (whatever task code raises fails the attempt)
+        # Even SystemExit, KeyboardInterrupt or asyncio's CancelledError: left to propagate,
+        # they would kill the worker and the tasks claimed with this one. The worker's own
+        # signals raise only WorkerInterrupt and TaskTimeout, handled above.
+        return Failure(AttemptOutcome.ERROR, _type_path(exc), _message(exc), traceback.format_exc())
     try:
         return Success(json_roundtrip("result", result))
     except TaskValidationError as exc:
-        return Failure(
-            AttemptOutcome.ERROR,
-            "ResultNotJSONError",
-            f"The task returned a value that cannot be stored as JSON ({type(result).__name__}): "
-            f"{exc.message}",
-            "",
-        )
+        reason = exc.message
+    except Exception as exc:  # noqa: BLE001  (a result nested too deep, or its own methods raising)
+        reason = _message(exc)
+    return Failure(
+        AttemptOutcome.ERROR,
+        "ResultNotJSONError",
+        f"The task returned a value that cannot be stored as JSON ({type(result).__name__}): "
+        f"{reason}",
+        "",
+    )
 
 
-def _exit_code(exc: BaseException) -> str:
-    return repr(exc.code) if isinstance(exc, SystemExit) and exc.code is not None else ""
+def _message(exc: BaseException) -> str:
+    """What the error says, even when its own __str__ fails (task code may define it)."""
+    if isinstance(exc, SystemExit):
+        code = "" if exc.code is None else repr(exc.code)
+        return f"The task raised SystemExit({code}); a task cannot stop its worker"
+    try:
+        return str(exc) or repr(exc)
+    except Exception:  # noqa: BLE001
+        return f"<{type(exc).__name__}: its message could not be read>"
 
 
 def _type_path(exc: BaseException) -> str:

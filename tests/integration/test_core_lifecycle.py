@@ -426,15 +426,24 @@ def test_a_task_run_inside_an_atomic_block_it_found_is_not_taken_for_one_left_op
     assert outcome == Success("3")
 
 
-def test_a_task_that_calls_sys_exit_fails_and_the_worker_runs_the_next_one(
-    stores: Broker,
+@pytest.mark.parametrize(
+    ("how", "error_type", "message"),
+    [
+        ("sys_exit", "SystemExit", "SystemExit(3); a task cannot stop its worker"),
+        ("cancelled", "asyncio.exceptions.CancelledError", "CancelledError()"),
+        ("unprintable", "tests.support.tasks._UnprintableError", "its message could not be read"),
+        ("deep", "ResultNotJSONError", "cannot be stored as JSON (list)"),
+    ],
+)
+def test_a_task_that_raises_past_exception_fails_and_the_worker_runs_the_next_one(
+    stores: Broker, how: str, error_type: str, message: str
 ) -> None:
-    exiting = enqueue("test_calls_sys_exit")
+    bad = enqueue("test_misbehaves", [how])
     after = enqueue("add_numbers", [1, 2])
 
     drain()
 
-    stored = Task.objects.get(pk=exiting.pk)
-    assert (stored.status, stored.attempts.get().error_type) == ("failed", "SystemExit")
-    assert "SystemExit(3)" in (stored.error_message or "")
+    stored = Task.objects.get(pk=bad.pk)
+    assert (stored.status, stored.attempts.get().error_type) == ("failed", error_type)
+    assert message in (stored.error_message or "")
     assert _status(after) == "success"

@@ -121,7 +121,27 @@ def kill_own_process() -> None:
     os._exit(1)
 
 
-@task_registry.register("test_calls_sys_exit", max_retries=0)
-def calls_sys_exit() -> None:
-    """Stop the program, as a script's code pasted into a task might."""
-    raise SystemExit(3)
+class _UnprintableError(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no message")
+
+
+@task_registry.register("test_misbehaves", max_retries=0)
+def misbehaves(how: str) -> Any:
+    """Raise or return what the executor's plain `except Exception` would once have let kill
+    the worker."""
+    if how == "sys_exit":  # as a script's code pasted into a task might
+        raise SystemExit(3)
+    if how == "cancelled":  # an async task whose own task was cancelled
+        import asyncio
+
+        async def cancelled() -> None:
+            raise asyncio.CancelledError
+
+        return asyncio.run(cancelled())
+    if how == "unprintable":
+        raise _UnprintableError
+    nested: list[Any] = []  # "deep": a result too deep to encode
+    for _ in range(100_000):
+        nested = [nested]
+    return nested
