@@ -113,6 +113,10 @@ class Worker:
         # while the current one runs (see prefetch.py).
         self.bookkeeper: Bookkeeper | None = None
         self._ahead: Ahead | None = None
+        # The last task run alone after a loss: claim one task at a time until a task that
+        # was not lost comes, rather than give back most of each batch (a crash of a busy
+        # worker leaves every task it held after a loss).
+        self._after_losses = False
 
     # -- signals ---------------------------------------------------------------------------
 
@@ -214,6 +218,7 @@ class Worker:
                     self._run_alone(task, batch[index + 1 :])
                     break
                 if index == 0:
+                    self._after_losses = False
                     # Only now: a claim ahead made before that look could take a better task.
                     self._claim_ahead(len(batch))
                 self._run_task(task)
@@ -275,7 +280,7 @@ class Worker:
         self._ahead = self.bookkeeper.claim_ahead(done, count, get_broker().pushes)
 
     def _batch_size(self, already_held: int = 0) -> int:
-        size = int(_BATCH_BUDGET_MS / max(self._average_ms, 0.05))
+        size = 1 if self._after_losses else int(_BATCH_BUDGET_MS / max(self._average_ms, 0.05))
         if self.options.max_tasks is not None:
             left = self.options.max_tasks - self.tasks_done - already_held
             if left <= 0:
@@ -319,6 +324,7 @@ class Worker:
         unclaim(get_broker(), rest)
         self.flush()
         self.held = [task]
+        self._after_losses = True
         logger.info("running task %s alone: its last attempt was lost with its worker", task.id)
         self._run_task(task)
 

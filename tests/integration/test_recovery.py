@@ -13,8 +13,15 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue, recovery
-from django_task_queue.services.lifecycle import ClaimedTask, Completed, claim_batch, complete_many
+from django_task_queue.services.lifecycle import (
+    ClaimedTask,
+    Completed,
+    claim_batch,
+    complete_many,
+    unclaim,
+)
 from django_task_queue.timeutil import to_ms
+from django_task_queue.worker import loop
 from tests.conftest import TEST_PREFIX
 from tests.support.drain import drain, work_until
 
@@ -89,22 +96,30 @@ def test_tasks_lost_together_run_alone_next_so_one_culprit_cannot_fail_the_other
     stores: Broker, settings: Settings
 ) -> None:
     settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 2}
-    tasks = [enqueue("test_count_running") for _ in range(3)]
-    claim_batch(stores, ["default"], "dying-worker", 3)  # claimed together, then it died
+    tasks = [enqueue("test_count_running") for _ in range(10)]
+    claim_batch(stores, ["default"], "dying-worker", 10)  # claimed together, then it died
     for task in tasks:
         _expire_lease(task.id)
     recovery.reap_expired_leases(stores)
+    given_back: list[int] = []
 
-    drain()
+    def counting(broker: Broker, claimed: list[ClaimedTask]) -> None:
+        given_back.append(len(claimed))
+        unclaim(broker, claimed)
+
+    with mock.patch.object(loop, "unclaim", counting):
+        drain()
 
     stored = [Task.objects.get(pk=task.pk) for task in tasks]
-    assert [row.status for row in stored] == ["success"] * 3
+    assert [row.status for row in stored] == ["success"] * 10
     # Each ran with no other task claimed: had the culprit been among them, it alone would
     # have been lost again.
-    assert [row.result for row in stored] == [1, 1, 1]
+    assert [row.result for row in stored] == [1] * 10
     assert [[a.outcome for a in row.attempts.order_by("number")] for row in stored] == [
         ["lost", "success"]
-    ] * 3
+    ] * 10
+    # After the first, the worker claimed them one at a time instead of giving most back.
+    assert sum(given_back) == 9
 
 
 def test_every_waiting_task_runs_once_after_redis_loses_its_data(stores: Broker) -> None:
