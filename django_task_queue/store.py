@@ -118,12 +118,26 @@ _replanner = _Replanner()
 os.register_at_fork(after_in_child=lambda: setattr(_replanner, "_checking", threading.Lock()))
 
 
+def _raw_connection() -> psycopg.Connection[Any]:
+    """Django's psycopg connection for this thread, connected again if it was lost.
+
+    The hot path's errors bypass Django's cursor wrapper, so Django never learns that a
+    connection broke (PostgreSQL restarted, a pooler or an idle timeout closed it): without
+    this, every later call on it failed with "the connection is lost" until the process
+    ended, in workers, their maintenance loops and web processes alike. Inside a transaction
+    the error stands, as Django's own: the transaction's earlier work is gone with it.
+    """
+    connection.ensure_connection()
+    if connection.connection.closed and not connection.in_atomic_block:
+        connection.close()
+        connection.ensure_connection()
+    raw: psycopg.Connection[Any] = connection.connection
+    return raw
+
+
 def replan_if_grown() -> None:
     """Check the task table's size now (tests; the hot path checks every few seconds)."""
-    connection.ensure_connection()
-    raw = connection.connection
-    assert raw is not None
-    _replanner.check(raw)
+    _replanner.check(_raw_connection())
 
 
 def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -136,9 +150,7 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     Django's own cursors keep client-side binding for everything else.
     """
     with _translated():
-        connection.ensure_connection()
-        raw = connection.connection
-        assert raw is not None
+        raw = _raw_connection()
         with psycopg.Cursor(raw) as cursor:
             _execute(raw, cursor, _statement(raw, name), params)
             return list(cursor.fetchall()) if cursor.description else []
@@ -155,9 +167,7 @@ def fetch_all_overlapped[K](
     Run it inside a transaction: a failure in any batch must undo them all.
     """
     with _translated():
-        connection.ensure_connection()
-        raw = connection.connection
-        assert raw is not None
+        raw = _raw_connection()
         statement = _statement(raw, name)  # before the pipeline: a check would interrupt it
         with raw.pipeline():
             pending: tuple[K, psycopg.Cursor[Any]] | None = None
@@ -206,6 +216,10 @@ def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
 
 def ensure_usable_connection() -> None:
     """Drop a connection that broke (PostgreSQL restarted) so the next query reconnects."""
+    raw = connection.connection
+    if raw is not None and raw.closed:  # broken under the hot path, which Django did not see
+        connection.close()
+        return
     try:
         connection.close_if_unusable_or_obsolete()
     except DatabaseError:

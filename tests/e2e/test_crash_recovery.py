@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
@@ -149,3 +150,27 @@ def test_a_task_that_kills_its_worker_is_failed_and_the_tasks_claimed_with_it_ru
     )
     assert "Lost 2 times" in (Task.objects.get(pk=culprit.pk).error_message or "")
     assert sorted(labels(marker_dir)) == [f"other-{i}" for i in range(5)]
+
+
+def test_a_worker_and_its_maintenance_connect_again_after_postgresql_ends_their_sessions(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    start_worker("--workers=1", overrides={"LEASE_S": 2, "HEARTBEAT_INTERVAL_S": 0.2})
+    task = _sleeper(marker_dir, "p", 1.5)
+    wait_for(lambda: pids_that_recorded(marker_dir, "start:p"), what="the task to start")
+
+    # As a PostgreSQL restart (or a pooler's idle timeout) would: every session but the test's.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    # Its heartbeat renews the lease again and its worker records the success; before, every
+    # later statement of the worker and of the supervisor's maintenance failed.
+    wait_for(lambda: _status(task) == "success", timeout_s=20, what="the success to be recorded")
+    assert [a.outcome for a in Task.objects.get(pk=task.pk).attempts.order_by("number")] == [
+        "success"
+    ]
+    after = enqueue("add_numbers", [1, 2])
+    wait_for(lambda: _status(after) == "success", timeout_s=10, what="the next task")

@@ -30,6 +30,7 @@ from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.prefetch import Bookkeeper
 from tests.support import markers
+from tests.support.drain import drain
 
 
 def _completed(task: ClaimedTask, result_json: str) -> Completed:
@@ -457,3 +458,32 @@ def test_successes_kept_through_a_failed_claim_are_recorded_by_the_next(
     stored = Task.objects.get(pk=first.pk)
     assert (stored.status, stored.attempt) == ("success", 1)
     assert markers.labels(marker_dir) == ["first", "second"]
+
+
+def _terminate_sessions() -> None:
+    """End this test database's sessions (this thread's included) from another connection, as
+    a PostgreSQL restart or a pooler's idle timeout would; waits until they are gone."""
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = True
+        other.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        other.close()
+
+
+def test_the_hot_path_connects_again_once_postgresql_has_closed_its_connection(
+    stores: Broker,
+) -> None:
+    store.fetch_all("task_table_bytes", {})  # connected
+    _terminate_sessions()
+
+    with pytest.raises(StoreUnavailableError):
+        store.fetch_all("task_table_bytes", {})  # the call that finds it gone fails
+    # Every later call failed too, "the connection is lost", for the life of the process.
+    task = enqueue("add_numbers", [1, 2])
+    drain()
+
+    assert Task.objects.get(pk=task.pk).status == "success"
