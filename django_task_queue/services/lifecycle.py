@@ -247,6 +247,14 @@ def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
     return recorded
 
 
+def _storable(text: str) -> str:
+    """Task code's error text as PostgreSQL can store it: a NUL or a lone surrogate (from
+    bytes decoded with surrogateescape) made the write fail, and the worker with it."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def fail(
     broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
 ) -> TaskStatus | None:
@@ -273,9 +281,9 @@ def fail(
             "retry_count": task.retry_count + 1 if will_retry else task.retry_count,
             "next_retry_at": next_retry_at,
             "completed_at": None if will_retry else now,
-            "error_type": failure.error_type[:200],
-            "error_message": failure.error_message,
-            "traceback": failure.traceback,
+            "error_type": _storable(failure.error_type)[:200],
+            "error_message": _storable(failure.error_message),
+            "traceback": _storable(failure.traceback),
             "outcome": failure.outcome.value,
             "now": now,
             "started_at": now - timedelta(milliseconds=duration_ms),

@@ -432,6 +432,7 @@ def test_a_task_run_inside_an_atomic_block_it_found_is_not_taken_for_one_left_op
         ("sys_exit", "SystemExit", "SystemExit(3); a task cannot stop its worker"),
         ("cancelled", "asyncio.exceptions.CancelledError", "CancelledError()"),
         ("unprintable", "tests.support.tasks._UnprintableError", "its message could not be read"),
+        ("unstorable", "ValueError", "bad\\x00byte \\udc80"),
         ("deep", "ResultNotJSONError", "cannot be stored as JSON (list)"),
     ],
 )

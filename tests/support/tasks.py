@@ -141,6 +141,8 @@ def misbehaves(how: str) -> Any:
         return asyncio.run(cancelled())
     if how == "unprintable":
         raise _UnprintableError
+    if how == "unstorable":  # text PostgreSQL refuses: a NUL, a lone surrogate
+        raise ValueError("bad\x00byte \udc80")
     nested: list[Any] = []  # "deep": a result too deep to encode
     for _ in range(100_000):
         nested = [nested]
