@@ -50,10 +50,21 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except (OperationalError, InterfaceError, psycopg.OperationalError) as exc:
+        if _refused(exc):
+            raise DatabaseError(str(exc)) from exc
         raise StoreUnavailableError(f"PostgreSQL is unreachable: {exc}") from exc
     except psycopg.Error as exc:
         # Django's cursor wrapper would have raised its own type; keep callers' contract.
         raise DatabaseError(str(exc)) from exc
+
+
+def _refused(exc: BaseException) -> bool:
+    """A statement PostgreSQL refused for what it holds, which no retry will change: a limit
+    exceeded (SQLSTATE class 54, such as a JSON value too long), raised as an OperationalError
+    like a server that is down. Retried as an outage, it stopped a worker for good."""
+    error = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    return sqlstate.startswith("54")
 
 
 class _Replanner:

@@ -95,7 +95,16 @@ def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcom
         # signals raise only WorkerInterrupt and TaskTimeout, handled above.
         return Failure(AttemptOutcome.ERROR, _type_path(exc), _message(exc), traceback.format_exc())
     try:
-        return Success(json_roundtrip("result", result))
+        result_json = json_roundtrip("result", result)
+        if len(result_json) > _MAX_JSONB_BYTES // 4 and _utf8_size(result_json) > _MAX_JSONB_BYTES:
+            return Failure(
+                AttemptOutcome.ERROR,
+                "ResultTooLargeError",
+                f"The task returned {_utf8_size(result_json):,} bytes of JSON; PostgreSQL "
+                f"stores at most {_MAX_JSONB_BYTES:,} in a result",
+                "",
+            )
+        return Success(result_json)
     except TaskValidationError as exc:
         reason = exc.message
     except Exception as exc:  # noqa: BLE001  (a result nested too deep, or its own methods raising)
@@ -107,6 +116,15 @@ def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcom
         f"{reason}",
         "",
     )
+
+
+# PostgreSQL's jsonb refuses a value above this (a string, an array or an object). Writing one
+# failed the worker's whole batch statement at every retry, which it took for an outage.
+_MAX_JSONB_BYTES = 268_435_455
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _message(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from django_task_queue.exceptions import InvalidTransitionError, TaskValidationE
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
 from django_task_queue.services.lifecycle import claim_batch
-from django_task_queue.worker import loop
+from django_task_queue.worker import executor, loop
 from django_task_queue.worker.executor import Success, execute
 from tests.support.drain import drain, work_until
 from tests.support.markers import labels
@@ -447,4 +447,20 @@ def test_a_task_that_raises_past_exception_fails_and_the_worker_runs_the_next_on
     stored = Task.objects.get(pk=bad.pk)
     assert (stored.status, stored.attempts.get().error_type) == ("failed", error_type)
     assert message in (stored.error_message or "")
+    assert _status(after) == "success"
+
+
+def test_a_result_larger_than_postgresql_stores_fails_the_task_not_the_worker(
+    stores: Broker,
+) -> None:
+    # The real limit is 268,435,455 bytes; a smaller one spares the test a 256 MiB string.
+    big = enqueue("test_returns_text", [5_000])
+    after = enqueue("add_numbers", [1, 2])
+
+    with mock.patch.object(executor, "_MAX_JSONB_BYTES", 4_000):
+        drain()
+
+    stored = Task.objects.get(pk=big.pk)
+    assert (stored.status, stored.attempts.get().error_type) == ("failed", "ResultTooLargeError")
+    assert "5,002 bytes of JSON" in (stored.error_message or "")
     assert _status(after) == "success"

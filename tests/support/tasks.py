@@ -147,3 +147,9 @@ def misbehaves(how: str) -> Any:
     for _ in range(100_000):
         nested = [nested]
     return nested
+
+
+@task_registry.register("test_returns_text", max_retries=0)
+def returns_text(length: int) -> str:
+    """A result of `length` characters."""
+    return "x" * length

@@ -2,10 +2,13 @@ import os
 import re
 from pathlib import Path
 
+import psycopg
 import pytest
+from django.db import DatabaseError
 
 from django_task_queue import store
 from django_task_queue.broker import client
+from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.states import TRANSITIONS, TaskStatus, can
 
 
@@ -49,3 +52,22 @@ def test_a_forked_process_can_check_the_task_table_even_if_its_parent_was_checki
         held.release()
 
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "seen_as"),
+    [
+        (
+            psycopg.errors.ProgramLimitExceeded("string too long to represent as jsonb string"),
+            DatabaseError,
+        ),
+        (psycopg.errors.AdminShutdown("terminating connection"), StoreUnavailableError),
+        (psycopg.OperationalError("the connection is lost"), StoreUnavailableError),
+    ],
+)
+def test_a_statement_postgresql_refuses_is_an_error_and_only_a_lost_server_an_outage(
+    error: Exception, seen_as: type[Exception]
+) -> None:
+    # An outage is retried with backoff; retrying a refused statement never ends.
+    with pytest.raises(seen_as), store._translated():
+        raise error
