@@ -135,7 +135,8 @@ def _raw_connection() -> psycopg.Connection[Any]:
     The hot path's errors bypass Django's cursor wrapper, so Django never learns that a
     connection broke (PostgreSQL restarted, a pooler or an idle timeout closed it): without
     this, every later call on it failed with "the connection is lost" until the process
-    ended, in workers, their maintenance loops and web processes alike. Inside a transaction
+    ended: in workers, their heartbeats and maintenance loops, and web processes that keep
+    their connections (CONN_MAX_AGE). Inside a transaction
     the error stands, as Django's own: the transaction's earlier work is gone with it.
     """
     connection.ensure_connection()
