@@ -17,8 +17,10 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 from django.utils import timezone
 
@@ -98,6 +100,8 @@ class Worker:
         self._in_task = False
         self._outage_logged = False
         self._backoff = threading.Event()
+        # The worker's own signal handlers, put back after a task that replaced one (run()).
+        self._handlers: dict[int, Callable[[int, FrameType | None], Any] | int] = {}
         self.stats = WorkerStats()  # metric counts; the heartbeat writes them to Redis
         # Every task whose lease this worker holds (the heartbeat renews them all).
         self.held: list[ClaimedTask] = []
@@ -147,10 +151,14 @@ class Worker:
     # -- the loop --------------------------------------------------------------------------
 
     def run(self, *, supervised: bool = False) -> int:
-        signal.signal(signal.SIGTERM, self._on_signal)
-        # Under a supervisor, Ctrl-C reaches the whole process group; the supervisor forwards
-        # it as SIGTERM, so taking SIGINT too would count one keypress as two signals.
-        signal.signal(signal.SIGINT, signal.SIG_IGN if supervised else self._on_signal)
+        self._handlers = {
+            signal.SIGTERM: self._on_signal,
+            # Under a supervisor, Ctrl-C reaches the whole process group; the supervisor
+            # forwards it as SIGTERM, so taking SIGINT too would count one keypress as two.
+            signal.SIGINT: signal.SIG_IGN if supervised else self._on_signal,
+        }
+        for signum, handler in self._handlers.items():
+            signal.signal(signum, handler)
         heartbeat = Heartbeat(self)
         heartbeat.start()
         if get_settings().PREFETCH_MAX_TASK_MS > 0:
@@ -426,6 +434,7 @@ class Worker:
                 outcome = execute(task)
             finally:
                 self._in_task = False
+                self._restore_handlers(fields)
         except WorkerInterrupt:
             self.current = None
             self.flush()
@@ -446,6 +455,19 @@ class Worker:
         self.flush()
         self._record_failure(task, outcome, duration_ms, fields)
         django_bridge.send_finished(task)
+
+    def _restore_handlers(self, fields: _Fields) -> None:
+        """Put back a signal handler the task replaced: a task that ignored SIGTERM would
+        keep its worker from stopping until the supervisor's grace ran out and it was killed,
+        with whatever it held."""
+        for signum, handler in self._handlers.items():
+            if signal.getsignal(signum) != handler:
+                signal.signal(signum, handler)
+                logger.warning(
+                    "task replaced the worker's %s handler, which was put back: %s",
+                    signal.Signals(signum).name,
+                    fields,
+                )
 
     def _record_failure(
         self, task: ClaimedTask, failure: Failure, duration_ms: float, log_fields: _Fields

@@ -61,6 +61,23 @@ def test_sigterm_lets_the_running_task_finish_then_exits_zero(
     assert _status(task) == "success"
 
 
+def test_sigterm_still_stops_a_worker_after_a_task_that_ignored_it(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    run = start_worker("--workers=1")
+    careless = enqueue("test_ignores_sigterm")
+    wait_for(lambda: _status(careless) == "success", what="the careless task to run")
+    task = enqueue("test_sleep_then_record", [str(marker_dir), "h", 1.0])
+    wait_for(lambda: pids_that_recorded(marker_dir, "start:h"), what="the next task to start")
+
+    run.signal(signal.SIGTERM)
+
+    # Left ignored, the worker ran on until the supervisor killed it, 30 s later.
+    assert run.wait(timeout_s=15) == 0
+    assert _status(task) == "success"
+    assert "replaced the worker's SIGTERM handler" in run.log()
+
+
 def test_a_second_signal_stops_at_once_and_requeues_the_task(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:

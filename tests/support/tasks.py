@@ -153,3 +153,11 @@ def misbehaves(how: str) -> Any:
 def returns_text(length: int) -> str:
     """A result of `length` characters."""
     return "x" * length
+
+
+@task_registry.register("test_ignores_sigterm")
+def ignores_sigterm() -> None:
+    """Set SIGTERM aside for good, as some libraries do when they run their own processes."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
