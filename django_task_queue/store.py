@@ -140,11 +140,19 @@ def _raw_connection() -> psycopg.Connection[Any]:
     the error stands, as Django's own: the transaction's earlier work is gone with it.
     """
     connection.ensure_connection()
-    if connection.connection.closed and not connection.in_atomic_block:
-        connection.close()
+    if not connection.in_atomic_block and _close_if_lost():
         connection.ensure_connection()
     raw: psycopg.Connection[Any] = connection.connection
     return raw
+
+
+def _close_if_lost() -> bool:
+    """Close Django's connection if psycopg says it is closed (an attribute, no round trip)."""
+    raw = connection.connection
+    if raw is None or not raw.closed:
+        return False
+    connection.close()
+    return True
 
 
 def replan_if_grown() -> None:
@@ -228,9 +236,7 @@ def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
 
 def ensure_usable_connection() -> None:
     """Drop a connection that broke (PostgreSQL restarted) so the next query reconnects."""
-    raw = connection.connection
-    if raw is not None and raw.closed:  # broken under the hot path, which Django did not see
-        connection.close()
+    if _close_if_lost():  # broken under the hot path, which Django did not see
         return
     try:
         connection.close_if_unusable_or_obsolete()

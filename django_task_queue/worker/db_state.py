@@ -4,8 +4,8 @@ The worker records outcomes on the connection its task code uses (same thread, s
 task that turns autocommit off and never back on, sends a raw BEGIN, or enters an atomic block
 it does not leave, would leave a transaction open: every outcome recorded after it would stay
 uncommitted, holding row locks the reaper skips, so those tasks would stay `processing` for as
-long as the worker lived. Django closes such a connection at the
-end of a request (`close_if_unusable_or_obsolete`); the worker does the same after each task.
+long as the worker lived. Django closes such a connection at the end of a request
+(`close_if_unusable_or_obsolete`); the worker does the same after each task.
 """
 
 from __future__ import annotations
