@@ -3,77 +3,180 @@ it go on without asking Redis only while its task still ranks ahead of what it l
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
+import math
 
-import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from django_task_queue.worker import loop
-from django_task_queue.worker.loop import Worker
-from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.decisions import (
+    RECHECK_AFTER_S,
+    Lookout,
+    after_claim,
+    check_for_better,
+)
 
 
-class _Broker:
+class _Redis:
     """Announcements heard, in order (then silence), and the ready head Redis would report."""
-
-    pushes = 0
 
     def __init__(self, heard: list[bool | None], head_score: float) -> None:
         self.heard = heard
         self.head_score = head_score
+        self.reads = 0
         self.looks = 0
 
     def heard_of_better(self) -> bool | None:
+        self.reads += 1
         return self.heard.pop(0) if self.heard else False
 
-    def best_ready_score(self, queue_names: Any, queue_name: str) -> float:
+    def best_ready_score(self, queue_name: str) -> float:
         self.looks += 1
         return self.head_score
 
 
-def _task(score: float) -> Any:
-    return SimpleNamespace(queue_name="default", claim=SimpleNamespace(score=score))
+def _check(
+    lookout: Lookout,
+    redis: _Redis,
+    score: float,
+    *,
+    after_s: float = RECHECK_AFTER_S,
+    pushes: int | None = None,
+    claimed_ahead: tuple[str, float] | None = None,
+) -> tuple[Lookout, bool]:
+    """The check for a task of `score` in queue "default", `after_s` after the last look."""
+    return check_for_better(
+        lookout,
+        ("default", score),
+        now_s=lookout.at_s + after_s,
+        pushes=lookout.pushes_seen if pushes is None else pushes,
+        heard=redis.heard_of_better,
+        claimed_ahead_head=lambda: claimed_ahead,
+        ready_bound=redis.best_ready_score,
+        queue_names=["default"],
+    )
 
 
-def _gives_back(worker: Worker, score: float) -> bool:
-    worker._looked_at = 0.0  # long enough ago that the check is due
-    return worker._should_give_back(_task(score))
+def test_silence_after_a_claim_asks_redis_nothing() -> None:
+    redis = _Redis(heard=[], head_score=1.0)
+
+    _, gives_back = _check(after_claim(0.0, 0), redis, 5.0)
+
+    assert not gives_back
+    assert redis.looks == 0
 
 
-@pytest.fixture
-def worker() -> Worker:
-    return Worker(WorkerOptions(), "test-check")
-
-
-def test_silence_after_a_claim_asks_redis_nothing(
-    worker: Worker, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    broker = _Broker(heard=[], head_score=1.0)
-    monkeypatch.setattr(loop, "get_broker", lambda: broker)
-
-    assert not _gives_back(worker, 5.0)
-    assert broker.looks == 0
-
-
-def test_an_announcement_sends_the_worker_to_look_and_it_keeps_what_it_saw(
-    worker: Worker, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_announcement_sends_the_worker_to_look_and_it_keeps_what_it_saw() -> None:
     # The batch holds tasks scoring 2 and 4; a task scoring 3 was announced meanwhile.
-    broker = _Broker(heard=[True], head_score=3.0)
-    monkeypatch.setattr(loop, "get_broker", lambda: broker)
+    redis = _Redis(heard=[True], head_score=3.0)
+    lookout = after_claim(0.0, 0)
 
-    assert not _gives_back(worker, 2.0)  # the 3 ranks behind it
-    assert broker.looks == 1
-    assert not _gives_back(worker, 2.5)  # silence, and still ahead of the 3
-    assert broker.looks == 1
-    assert _gives_back(worker, 4.0)  # silence, but the 3 it saw ranks ahead: look again
-    assert broker.looks == 2
+    lookout, gives_back = _check(lookout, redis, 2.0)
+    assert not gives_back  # the 3 ranks behind it
+    assert redis.looks == 1
+    lookout, gives_back = _check(lookout, redis, 2.5)
+    assert not gives_back  # silence, and still ahead of the 3
+    assert redis.looks == 1
+    lookout, gives_back = _check(lookout, redis, 4.0)
+    assert gives_back  # silence, but the 3 it saw ranks ahead: look again
+    assert redis.looks == 2
 
 
-def test_not_listening_means_asking_redis(worker: Worker, monkeypatch: pytest.MonkeyPatch) -> None:
-    broker = _Broker(heard=[None, None], head_score=10.0)
-    monkeypatch.setattr(loop, "get_broker", lambda: broker)
+def test_not_listening_means_asking_redis() -> None:
+    redis = _Redis(heard=[None, None], head_score=10.0)
+    lookout = after_claim(0.0, 0)
 
-    assert not _gives_back(worker, 5.0)
-    assert not _gives_back(worker, 6.0)
-    assert broker.looks == 2
+    lookout, first = _check(lookout, redis, 5.0)
+    lookout, second = _check(lookout, redis, 6.0)
+
+    assert not first
+    assert not second
+    assert redis.looks == 2
+
+
+def test_before_the_recheck_interval_the_worker_reads_and_asks_nothing() -> None:
+    redis = _Redis(heard=[True], head_score=1.0)
+    lookout = after_claim(0.0, 0)
+
+    after, gives_back = _check(lookout, redis, 5.0, after_s=RECHECK_AFTER_S / 2)
+
+    assert (after, gives_back) == (lookout, False)
+    assert (redis.reads, redis.looks) == (0, 0)  # the announcement is kept for the next look
+
+
+def test_a_push_by_this_process_sends_the_worker_to_look_at_once() -> None:
+    redis = _Redis(heard=[], head_score=1.0)
+    lookout = after_claim(0.0, 0)
+
+    after, gives_back = _check(lookout, redis, 5.0, after_s=0.0, pushes=1)
+
+    assert gives_back
+    assert redis.looks == 1
+    assert after.pushes_seen == 1
+
+
+def test_a_better_task_claimed_ahead_gives_the_batch_back_without_asking_redis() -> None:
+    redis = _Redis(heard=[True], head_score=math.inf)
+
+    _, gives_back = _check(after_claim(0.0, 0), redis, 5.0, claimed_ahead=("default", 1.0))
+
+    assert gives_back
+    assert redis.looks == 0
+
+
+def test_a_task_of_an_earlier_queue_ready_gives_back_a_task_of_a_later_one() -> None:
+    lookout = after_claim(0.0, 0)
+
+    _, gives_back = check_for_better(
+        lookout,
+        ("bulk", 1.0),
+        now_s=1.0,
+        pushes=0,
+        heard=lambda: True,
+        claimed_ahead_head=lambda: None,
+        ready_bound=lambda queue_name: -math.inf,  # Redis' answer when "urgent" has a task
+        queue_names=["urgent", "bulk"],
+    )
+
+    assert gives_back
+
+
+_scores = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
+
+
+@given(
+    seen=st.one_of(_scores, st.just(math.inf)),
+    task=_scores,
+    head=_scores,
+    announced=st.sampled_from([True, None]),
+    after_s=st.floats(min_value=RECHECK_AFTER_S, max_value=3600),
+)
+def test_a_better_ready_task_always_gives_the_batch_back_once_the_interval_passed(
+    seen: float, task: float, head: float, announced: bool | None, after_s: float
+) -> None:
+    # The last look saw nothing below `seen`; `head` is what is ready now. A task that became
+    # ready ahead of the head of then was announced (or the worker was not listening).
+    heard = announced if head < seen else False
+    redis = _Redis(heard=[heard], head_score=head)
+    lookout = Lookout(at_s=0.0, pushes_seen=0, queue_name="default", bound=seen)
+
+    _, gives_back = _check(lookout, redis, task, after_s=after_s)
+
+    assert gives_back == (head < task)
+
+
+@given(
+    seen=st.one_of(_scores, st.just(math.inf)),
+    task=_scores,
+    heard=st.sampled_from([True, False, None]),
+    after_s=st.floats(min_value=0, max_value=RECHECK_AFTER_S, exclude_max=True),
+)
+def test_within_the_interval_and_without_a_push_the_check_costs_nothing(
+    seen: float, task: float, heard: bool | None, after_s: float
+) -> None:
+    redis = _Redis(heard=[heard], head_score=-math.inf)
+    lookout = Lookout(at_s=0.0, pushes_seen=3, queue_name="default", bound=seen)
+
+    after, gives_back = _check(lookout, redis, task, after_s=after_s)
+
+    assert (after, gives_back) == (lookout, False)
+    assert (redis.reads, redis.looks) == (0, 0)
