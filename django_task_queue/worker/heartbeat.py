@@ -1,5 +1,5 @@
-"""A worker's heartbeat thread: renews the running task's lease, updates the worker registry,
-and enforces the hard timeout when task code ignores the soft one."""
+"""A worker's heartbeat thread: keeps the held tasks' leases, updates the worker registry and the
+metrics, and enforces the hard timeout when task code ignores the soft one."""
 
 from __future__ import annotations
 
@@ -7,28 +7,49 @@ import logging
 import os
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from django.db import connection
-
-from django_task_queue.broker.client import get_broker
+from django_task_queue.broker.client import Broker, WorkerRecord
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import Failure, extend_leases, fail
+from django_task_queue.services.lifecycle import Failure
 from django_task_queue.states import AttemptOutcome
-
-if TYPE_CHECKING:
-    from django_task_queue.worker.loop import Worker
+from django_task_queue.worker.decisions import past_hard_timeout
+from django_task_queue.worker.deps import WorkerDeps
+from django_task_queue.worker.held import HeldTasks, Running
+from django_task_queue.worker.leases import LeaseKeeper
+from django_task_queue.worker.recorder import OutcomeRecorder
 
 logger = logging.getLogger(__name__)
 
 EXIT_HARD_TIMEOUT = 70
 
 
+class BeatingWorker(Protocol):
+    """What the heartbeat asks of the worker it beats for."""
+
+    def record(self) -> WorkerRecord:
+        """The worker's entry in the registry."""
+
+    def keep_announcements_drained(self) -> None:
+        """Read the announcements that arrived while a task runs."""
+
+
 class Heartbeat(threading.Thread):
-    def __init__(self, worker: Worker) -> None:
+    def __init__(
+        self,
+        worker: BeatingWorker,
+        held: HeldTasks,
+        recorder: OutcomeRecorder,
+        deps: WorkerDeps,
+    ) -> None:
         super().__init__(name="dtq-heartbeat", daemon=True)
         self.worker = worker
+        self.held = held
+        self.recorder = recorder
+        self.stats = recorder.stats
+        self.deps = deps
+        self.leases = LeaseKeeper(held, deps.store, recorder.worker_id)
         self.stopped = threading.Event()
         self.wake = threading.Event()
 
@@ -39,47 +60,49 @@ class Heartbeat(threading.Thread):
                 self.beat()
                 self.wake.wait(conf.HEARTBEAT_INTERVAL_S)
                 self.wake.clear()
-            self.flush_stats()  # what the worker counted since its last beat
+            self.flush_stats(self.deps.thread_broker())  # what the worker counted since
         finally:
-            connection.close()
+            self.deps.store.disconnect()
+
+    def stop(self) -> None:
+        """Beat a last time (the metrics), then end; waits a few seconds at most."""
+        self.stopped.set()
+        self.wake.set()
+        self.join(timeout=5)
 
     def beat(self) -> None:
         conf = get_settings()
-        worker = self.worker
-        running = worker.current
         try:
-            broker = get_broker()
-            in_hand = worker.leased()
-            held = extend_leases(broker, in_hand) if in_hand else set()
-            if running is not None:
-                if running.task.id not in held and worker.current is running:
-                    logger.warning(
-                        "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
-                        running.task.id,
-                        running.task.attempt,
-                        worker.worker_id,
-                    )
-                overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
-                if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
-                    self._hard_timeout(running.task.timeout_s)
-            broker.record_worker(worker.record(), ttl_s=conf.WORKER_TTL_S)
-            worker.stats.flush(broker)
-            worker.keep_announcements_drained()
+            broker = self.deps.thread_broker()
+            self.leases.renew(broker)
+            self._enforce_hard_timeout(broker, conf.HARD_TIMEOUT_GRACE_S)
+            broker.record_worker(self.worker.record(), ttl_s=conf.WORKER_TTL_S)
+            self.stats.flush(broker)
+            self.worker.keep_announcements_drained()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             logger.warning("heartbeat failed, will retry: %s", exc)
 
-    def flush_stats(self) -> None:
+    def flush_stats(self, broker: Broker) -> None:
         """Write the worker's metric counts to Redis; kept for the next try when it is down."""
         try:
-            self.worker.stats.flush(get_broker())
+            self.stats.flush(broker)
         except BrokerUnavailableError as exc:
             logger.warning("metrics not written, will retry: %s", exc)
 
-    def _hard_timeout(self, timeout_s: float) -> None:
+    def _enforce_hard_timeout(self, broker: Broker, grace_s: float) -> None:
+        now = time.monotonic()
+        for running in self.held.running():
+            overdue = past_hard_timeout(
+                running_s=now - running.started_monotonic,
+                timeout_s=running.task.timeout_s,
+                grace_s=grace_s,
+            )
+            if overdue and self.held.still_running(running):
+                self._hard_timeout(broker, running)
+
+    def _hard_timeout(self, broker: Broker, running: Running) -> None:
         """Task code ignored the soft timeout (blocked in C, or swallowed it): record and exit."""
-        running = self.worker.current
-        if running is None:
-            return
+        timeout_s = running.task.timeout_s
         failure = Failure(
             AttemptOutcome.TIMEOUT,
             "TimeoutError",
@@ -87,19 +110,13 @@ class Heartbeat(threading.Thread):
             "its worker process was replaced",
             "",
         )
-        duration_ms = (time.monotonic() - running.started_monotonic) * 1000
-        self.worker.give_back_unstarted()
-        status = fail(get_broker(), running.task, failure, duration_ms)
-        if status is not None:
-            self.worker.stats.task_finished(
-                running.task, "retried" if status == "retry" else "failed", duration_ms
-            )
-            self.flush_stats()  # the process exits next: nothing else would write them
+        if self.recorder.settle_hard_timeout(broker, self.held, running, failure) is not None:
+            self.flush_stats(broker)  # the process exits next: nothing else would write them
         logger.error(
             "hard timeout: task_id=%s attempt=%s worker=%s; exiting so the supervisor replaces it",
             running.task.id,
             running.task.attempt,
-            self.worker.worker_id,
+            self.recorder.worker_id,
         )
-        # The main thread is stuck in task code, so the process is the only thing left to stop.
+        # The loop's thread is stuck in task code, so the process is the only thing left to stop.
         os._exit(EXIT_HARD_TIMEOUT)

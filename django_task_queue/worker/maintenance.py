@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django_task_queue.broker.client import get_broker
+from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
 from django_task_queue.services import recovery
@@ -28,8 +28,9 @@ class _Loop:
 class Maintenance:
     """Runs each loop when it is due; `tick()` is called by the supervisor's main loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, broker: Callable[[], Broker] = get_broker) -> None:
         conf = get_settings()
+        self._broker = broker  # this thread's, called at each run
         self.loops = [
             _Loop("promoter", conf.PROMOTE_INTERVAL_S, self._promote),
             _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
@@ -65,7 +66,7 @@ class Maintenance:
             ensure_usable_connection()
 
     def _promote(self) -> None:
-        broker = get_broker()
+        broker = self._broker()
         if broker.mark_built():
             # The epoch marker was missing: Redis is new or lost its data. Rebuild at once.
             logger.warning("Redis index is empty or was flushed; rebuilding it from PostgreSQL")
@@ -74,9 +75,9 @@ class Maintenance:
         recovery.promote_due(broker)
 
     def _reap(self) -> None:
-        recovery.reap_expired_leases(get_broker())
+        recovery.reap_expired_leases(self._broker())
 
     def _reconcile(self) -> None:
-        broker = get_broker()
+        broker = self._broker()
         recovery.reconcile(broker)
         recovery.sweep_stale_leases(broker)

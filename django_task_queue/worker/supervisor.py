@@ -16,6 +16,8 @@ from types import FrameType
 from django.db import connections
 
 from django_task_queue.conf import get_settings
+from django_task_queue.worker.decisions import Tuning
+from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import EXIT_HARD_TIMEOUT
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
@@ -29,7 +31,10 @@ _KILL_AFTER_S = 10.0
 
 
 @dataclass
-class _Slot:
+class _Child:
+    """One worker process the supervisor keeps running (not a task slot: a worker process's
+    room for one running task)."""
+
     index: int
     pid: int | None = None
     started: float = 0.0
@@ -41,16 +46,16 @@ class _Slot:
 class Supervisor:
     def __init__(self, options: WorkerOptions) -> None:
         self.options = options
-        self.slots = [_Slot(index=i) for i in range(options.workers)]
+        self.children = [_Child(index=i) for i in range(options.workers)]
         self.maintenance = Maintenance() if options.maintenance else None
         self.signals_received = 0
         self.stop_requested_at: float | None = None
         self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
 
-    def worker_id(self, slot: _Slot) -> str:
+    def worker_id(self, child: _Child) -> str:
         if self.options.workers == 1 and self.options.worker_id:
             return self.options.worker_id
-        return f"{self.base_id}-{slot.index + 1}"
+        return f"{self.base_id}-{child.index + 1}"
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.signals_received += 1
@@ -60,10 +65,10 @@ class Supervisor:
         self._signal_children(signal.SIGTERM)
 
     def _signal_children(self, signum: int) -> None:
-        for slot in self.slots:
-            if slot.pid is not None:
+        for child in self.children:
+            if child.pid is not None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(slot.pid, signum)
+                    os.kill(child.pid, signum)
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
@@ -71,9 +76,9 @@ class Supervisor:
         if self.maintenance is not None and self.options.burst:
             # Burst mode drains what is due, so make everything due visible first.
             self.maintenance.run_all()
-        for slot in self.slots:
-            self._spawn(slot)
-        while any(slot.pid is not None or not slot.finished for slot in self.slots):
+        for child in self.children:
+            self._spawn(child)
+        while any(child.pid is not None or not child.finished for child in self.children):
             self._reap_children()
             if self.signals_received:
                 self._escalate()
@@ -82,8 +87,8 @@ class Supervisor:
             wait_s = 0.2
             if self.maintenance is not None and not self.signals_received:
                 wait_s = min(wait_s, self.maintenance.tick())
-            if all(slot.pid is None for slot in self.slots) and (
-                self.signals_received or all(slot.finished for slot in self.slots)
+            if all(child.pid is None for child in self.children) and (
+                self.signals_received or all(child.finished for child in self.children)
             ):
                 break
             time.sleep(max(wait_s, 0.01))
@@ -101,22 +106,28 @@ class Supervisor:
         if waited > grace + _KILL_AFTER_S:
             self._signal_children(signal.SIGKILL)
 
-    def _spawn(self, slot: _Slot) -> None:
+    def _spawn(self, child: _Child) -> None:
         # A forked child must not share the parent's PostgreSQL socket.
         connections.close_all()
         pid = os.fork()
         if pid == 0:
-            self._child(slot)
-        slot.pid = pid
-        slot.started = time.monotonic()
-        logger.info("worker %s started as pid %d", self.worker_id(slot), pid)
+            self._run_child(child)
+        child.pid = pid
+        child.started = time.monotonic()
+        logger.info("worker %s started as pid %d", self.worker_id(child), pid)
 
-    def _child(self, slot: _Slot) -> None:
+    def _run_child(self, child: _Child) -> None:
         code = 1
         try:
-            code = Worker(self.options, self.worker_id(slot)).run(supervised=True)
+            worker = Worker(
+                self.options,
+                self.worker_id(child),
+                WorkerDeps.for_this_thread(),
+                tuning=Tuning(claim_ahead_max_task_ms=get_settings().PREFETCH_MAX_TASK_MS),
+            )
+            code = worker.run(supervised=True)
         except BaseException:
-            logger.exception("worker %s crashed", self.worker_id(slot))
+            logger.exception("worker %s crashed", self.worker_id(child))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -131,30 +142,32 @@ class Supervisor:
                 return
             if pid == 0:
                 return
-            slot = next((s for s in self.slots if s.pid == pid), None)
-            if slot is None:
+            child = next((c for c in self.children if c.pid == pid), None)
+            if child is None:
                 continue
-            slot.pid = None
+            child.pid = None
             code = os.waitstatus_to_exitcode(status)
             if code == 0:
-                slot.finished = True
+                child.finished = True
                 continue
-            lived_s = time.monotonic() - slot.started
+            lived_s = time.monotonic() - child.started
             if code == EXIT_HARD_TIMEOUT or lived_s >= _MIN_HEALTHY_S:
-                slot.restart_delay_s = 0.0
+                child.restart_delay_s = 0.0
             else:
-                slot.restart_delay_s = min(_MAX_RESTART_DELAY_S, max(0.5, slot.restart_delay_s * 2))
-            slot.restart_at = time.monotonic() + slot.restart_delay_s
+                child.restart_delay_s = min(
+                    _MAX_RESTART_DELAY_S, max(0.5, child.restart_delay_s * 2)
+                )
+            child.restart_at = time.monotonic() + child.restart_delay_s
             logger.warning(
                 "worker %s (pid %d) exited with %d; restarting in %.1f s",
-                self.worker_id(slot),
+                self.worker_id(child),
                 pid,
                 code,
-                slot.restart_delay_s,
+                child.restart_delay_s,
             )
 
     def _restart_due(self) -> None:
         now = time.monotonic()
-        for slot in self.slots:
-            if slot.pid is None and not slot.finished and now >= slot.restart_at:
-                self._spawn(slot)
+        for child in self.children:
+            if child.pid is None and not child.finished and now >= child.restart_at:
+                self._spawn(child)

@@ -5,22 +5,25 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from django_task_queue import store
 from django_task_queue.broker.client import Broker
-from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
+from django_task_queue.exceptions import (
+    InvalidTransitionError,
+    StoreUnavailableError,
+    TaskValidationError,
+)
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
 from django_task_queue.services.lifecycle import claim_batch
-from django_task_queue.worker import executor, loop
+from django_task_queue.worker import executor
+from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.executor import Success, execute
 from tests.support.drain import drain, work_until
 from tests.support.markers import labels
@@ -84,26 +87,51 @@ def test_enqueue_inside_a_transaction_adds_no_savepoint(stores: Broker) -> None:
     assert [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == []
 
 
-def test_enqueueing_no_specs_sends_nothing_to_either_store(stores: Broker) -> None:
-    with (
-        mock.patch.object(store, "fetch_all") as insert,
-        mock.patch.object(Broker, "push_all") as push,
-    ):
-        assert enqueue_many([]) == []
+def _other_session() -> Any:
+    """A PostgreSQL session of its own, beside the test's."""
+    return connection.get_new_connection(connection.get_connection_params())
 
-    insert.assert_not_called()
-    push.assert_not_called()
+
+def _last_statement_of_this_session() -> str:
+    """What PostgreSQL says this thread's session ran last, as another session sees it."""
+    connection.ensure_connection()
+    assert connection.connection is not None
+    pid = connection.connection.info.backend_pid
+    other = _other_session()
+    try:
+        [(query,)] = other.execute(
+            "SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]
+        ).fetchall()
+    finally:
+        other.close()
+    return str(query)
+
+
+def test_enqueueing_no_specs_sends_nothing_to_either_store(stores: Broker) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'before enqueue_many'")
+    pushes = stores.pushes  # this thread's broker, the producer's
+
+    assert enqueue_many([]) == []
+
+    assert _last_statement_of_this_session() == "SELECT 'before enqueue_many'"
+    assert stores.pushes == pushes
 
 
 def test_a_failed_insert_marks_the_callers_transaction_for_rollback(stores: Broker) -> None:
-    with transaction.atomic():
-        with (
-            mock.patch.object(store, "fetch_all", side_effect=DatabaseError("insert failed")),
-            pytest.raises(DatabaseError),
-        ):
-            enqueue("add_numbers", [1, 2])
+    # Another session holds a lock no INSERT can pass, and this transaction waits briefly.
+    other = _other_session()
+    try:
+        other.execute("LOCK TABLE django_task_queue_task IN SHARE MODE")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '50ms'")
+            with pytest.raises(StoreUnavailableError, match="lock timeout"):
+                enqueue("add_numbers", [1, 2])
 
-        assert transaction.get_connection().needs_rollback
+            assert transaction.get_connection().needs_rollback
+    finally:
+        other.close()
 
 
 def test_a_failing_task_is_retried_after_its_delay_then_fails(stores: Broker) -> None:
@@ -225,20 +253,14 @@ def test_bulk_enqueue_in_several_batches_keeps_the_order_and_pushes_every_task(
 
 
 def test_bulk_enqueue_inserts_batches_of_the_size_asked_for(stores: Broker) -> None:
-    sizes: list[int] = []
-    overlapped = store.fetch_all_overlapped
+    enqueue_many((TaskSpec(task="test_noop") for _ in range(35)), batch_size=10)
 
-    def counting(name: str, batches: Iterable[tuple[Any, Mapping[str, Any]]]) -> Any:
-        def counted() -> Iterator[tuple[Any, Mapping[str, Any]]]:
-            for key, params in batches:
-                sizes.append(len(params["ids"]))
-                yield key, params
-
-        return overlapped(name, counted())
-
-    with mock.patch.object(store, "fetch_all_overlapped", counting):
-        enqueue_many((TaskSpec(task="test_noop") for _ in range(35)), batch_size=10)
-
+    # The rows one statement inserted share its command id in their transaction (cmin).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM django_task_queue_task GROUP BY cmin ORDER BY min(seq)"
+        )
+        sizes = [count for (count,) in cursor.fetchall()]
     assert sizes == [10, 10, 10, 5]
 
 
@@ -357,11 +379,8 @@ def test_backoff_spreads_retries(stores: Broker) -> None:
     ],
 )
 def test_a_better_task_arriving_mid_batch_runs_before_the_rest_of_the_batch(
-    stores: Broker, tmp_path: Path, spawner: str, monkeypatch: pytest.MonkeyPatch
+    stores: Broker, tmp_path: Path, spawner: str
 ) -> None:
-    # A check before every task: the order then depends on what the worker hears, not on how
-    # long the spawner took.
-    monkeypatch.setattr(loop, "_RECHECK_AFTER_S", 0.0)
     marker = str(tmp_path)
     enqueue_many(
         [
@@ -373,7 +392,9 @@ def test_a_better_task_arriving_mid_batch_runs_before_the_rest_of_the_batch(
         ]
     )
 
-    worker = drain()
+    # A check before every task: the order then depends on what the worker hears, not on how
+    # long the spawner took.
+    worker = drain(tuning=Tuning(recheck_after_s=0.0))
 
     assert labels(tmp_path) == ["spawner", "critical", "low0", "low1", "low2", "low3"]
     assert worker.tasks_done == 6

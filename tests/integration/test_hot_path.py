@@ -5,6 +5,9 @@ worker claiming ahead keeps exactly-once runs and priority order."""
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -15,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import Broker, PushEntry, QueueDepths
+from django_task_queue.broker.client import Broker, PushEntry, QueueDepths, get_broker
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
@@ -26,11 +29,13 @@ from django_task_queue.services.lifecycle import (
     complete_and_claim,
 )
 from django_task_queue.timeutil import to_ms
+from django_task_queue.worker.decisions import Pace, Tuning
+from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.options import WorkerOptions
-from django_task_queue.worker.prefetch import Bookkeeper
 from tests.support import markers
 from tests.support.drain import drain
+from tests.support.processes import wait_for
 
 
 def _completed(task: ClaimedTask, result_json: str) -> Completed:
@@ -55,24 +60,26 @@ def test_one_call_records_the_finished_batch_and_claims_the_next(stores: Broker)
 def test_the_successes_applied_come_back_on_one_row_not_on_every_claimed_row(
     stores: Broker,
 ) -> None:
-    enqueue_many(TaskSpec(task="add_numbers", args=[i, i]) for i in range(6))
+    tasks = enqueue_many(TaskSpec(task="add_numbers", args=[i, i]) for i in range(6))
     running = claim_batch(stores, ["default"], "w1", 3) or []
-    rows: list[list[tuple[object, ...]]] = []
-    fetch_all = store.fetch_all
+    now = timezone.now()
+    params = {
+        **_params_for_every_statement([str(task.id) for task in running]),
+        "done_attempts": [task.attempt for task in running],
+        "results": ["0"] * 3,
+        "started": [now] * 3,
+        "finished": [now] * 3,
+        "durations": [1.0] * 3,
+        "claim_ids": [str(task.id) for task in tasks[3:]],
+        "lease_expires_at": now + timedelta(seconds=30),
+        "due_by": now + timedelta(seconds=1),
+    }
 
-    def keeping(name: str, params: Any) -> list[tuple[object, ...]]:
-        rows.append(fetch_all(name, params))
-        return rows[-1]
+    rows = store.fetch_all("complete_and_claim", params)  # as the worker runs it
 
-    with mock.patch.object(store, "fetch_all", keeping):
-        recorded, claimed = complete_and_claim(
-            stores, [_completed(task, "0") for task in running], ["default"], "w1", 3
-        )
-
-    assert recorded == {task.id for task in running}
-    assert len(claimed or []) == 3
-    [returned] = rows
-    assert [row[0] is None for row in returned] == [False, True, True]
+    assert len(rows) == 3  # one per claimed task
+    assert [row[0] is None for row in rows] == [False, True, True]
+    assert set(next(row[0] for row in rows if row[0] is not None)) == {t.id for t in running}
 
 
 def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
@@ -356,27 +363,35 @@ def _waiting_params() -> dict[str, object]:
     return {"after_seq": 0, "changed_before": timezone.now(), "limit": 10}
 
 
-def _worker_claiming_ahead(average_ms: float = 5.0) -> Worker:
-    worker = Worker(WorkerOptions(queues=("default",), burst=True), "ahead-worker")
-    worker.bookkeeper = Bookkeeper(["default"], "ahead-worker")
-    worker._average_ms = average_ms  # as if its tasks took a few ms: short enough to claim ahead
-    return worker
+def _worker(
+    *, claims_ahead: bool, average_ms: float, store: PostgresTaskStore | None = None
+) -> Worker:
+    """A burst worker as `run_worker` makes one, assuming its tasks take `average_ms`: batches of
+    about 10 ms of task time, and claiming ahead (if asked) while tasks take 1-20 ms."""
+    return Worker(
+        WorkerOptions(queues=("default",), burst=True),
+        "ahead-worker",
+        WorkerDeps(broker=get_broker(), store=store or PostgresTaskStore()),
+        tuning=Tuning(claim_ahead_max_task_ms=20.0 if claims_ahead else 0.0),
+        pace=Pace(average_ms),
+    )
+
+
+def _processing(broker: Broker) -> int:
+    return broker.depths(["default"])["default"].processing
 
 
 def test_a_worker_claiming_ahead_runs_every_task_once_and_leaves_no_lease(
     stores: Broker, marker_dir: Path
 ) -> None:
     tasks = [enqueue("test_record", [str(marker_dir), f"t{i}"]) for i in range(30)]
-    worker = _worker_claiming_ahead()
+    worker = _worker(claims_ahead=True, average_ms=5.0)
 
     while worker.step(wait_s=0):
         pass
-    assert worker.bookkeeper is not None
-    worker.bookkeeper._pool.submit(lambda: None).result()  # its thread is done with its work
     # The queue looked empty, so the thread dropped the leases it kept without a next claim.
-    assert stores.depths(["default"])["default"].processing == 0
+    wait_for(lambda: _processing(stores) == 0, timeout_s=5, what="the kept leases dropped")
     worker.close()
-    worker.bookkeeper.close()
 
     assert sorted(markers.labels(marker_dir)) == sorted(f"t{i}" for i in range(30))
     statuses = set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("status"))
@@ -389,16 +404,13 @@ def test_a_batch_claimed_ahead_is_given_back_when_a_better_task_arrives(
 ) -> None:
     enqueue("test_record", [str(marker_dir), "low-1"], priority="low")
     enqueue("test_record", [str(marker_dir), "low-2"], priority="low")
-    worker = _worker_claiming_ahead()
-    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+    worker = _worker(claims_ahead=True, average_ms=15.0)  # batches of one task
 
     assert worker.step(wait_s=0)  # runs low-1 while low-2 is claimed ahead
     enqueue("test_record", [str(marker_dir), "high"], priority="high")
     while worker.step(wait_s=0):
         pass
     worker.close()
-    assert worker.bookkeeper is not None
-    worker.bookkeeper.close()
 
     assert markers.labels(marker_dir) == ["low-1", "high", "low-2"]
     low_2 = Task.objects.get(args__1="low-2")
@@ -409,17 +421,13 @@ def test_a_batch_claimed_ahead_is_given_back_when_a_better_task_arrives(
 def test_stopping_gives_back_the_batch_claimed_ahead(stores: Broker, marker_dir: Path) -> None:
     enqueue("test_record", [str(marker_dir), "first"])
     second = enqueue("test_record", [str(marker_dir), "second"])
-    worker = _worker_claiming_ahead()
-    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+    worker = _worker(claims_ahead=True, average_ms=15.0)  # batches of one task
 
     assert worker.step(wait_s=0)
-    assert worker._ahead is not None
-    worker._ahead.future.result()
-    assert [task.id for task in worker.leased()] == [second.id]  # the heartbeat renews it
-    worker.stopping = True
+    # Claimed ahead and held: the lease keeper renews it.
+    wait_for(lambda: [task.id for task in worker.held.leased()] == [second.id], timeout_s=5)
+    worker.stop()
     worker.close()
-    assert worker.bookkeeper is not None
-    worker.bookkeeper.close()
 
     assert markers.labels(marker_dir) == ["first"]
     stored = Task.objects.get(pk=second.pk)
@@ -437,20 +445,37 @@ def test_a_claim_alone_relaxes_durability_for_its_own_transaction_only(stores: B
         assert cursor.fetchone() == ("on",)
 
 
+class _ClaimFailsOnce(PostgresTaskStore):
+    """The real task store, whose next claim fails as if PostgreSQL were down, once asked to."""
+
+    def __init__(self) -> None:
+        self.fail_next_claim = False
+
+    def complete_and_claim(
+        self,
+        broker: Broker,
+        done: Sequence[Completed],
+        queue_names: Sequence[str],
+        worker_id: str,
+        count: int,
+    ) -> tuple[set[uuid.UUID], list[ClaimedTask] | None]:
+        if self.fail_next_claim:
+            self.fail_next_claim = False
+            raise StoreUnavailableError("PostgreSQL is unreachable")
+        return super().complete_and_claim(broker, done, queue_names, worker_id, count)
+
+
 def test_successes_kept_through_a_failed_claim_are_recorded_by_the_next(
     stores: Broker, marker_dir: Path
 ) -> None:
     first = enqueue("test_record", [str(marker_dir), "first"])
     enqueue("test_record", [str(marker_dir), "second"])
-    worker = Worker(WorkerOptions(queues=("default",), burst=True), "w1")
-    worker._batch_size = lambda already_held=0: 1  # type: ignore[method-assign]
+    store = _ClaimFailsOnce()
+    worker = _worker(claims_ahead=False, average_ms=15.0, store=store)  # batches of one task
     assert worker.step(wait_s=0)  # runs "first"; its success rides on the next claim
 
-    outage = StoreUnavailableError("PostgreSQL is unreachable")
-    with (
-        mock.patch("django_task_queue.worker.loop.complete_and_claim", side_effect=outage),
-        pytest.raises(StoreUnavailableError),
-    ):
+    store.fail_next_claim = True
+    with pytest.raises(StoreUnavailableError):
         worker.step(wait_s=0)
     while worker.step(wait_s=0):
         pass

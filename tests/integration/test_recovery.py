@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from unittest import mock
 
@@ -13,15 +14,9 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue, recovery
-from django_task_queue.services.lifecycle import (
-    ClaimedTask,
-    Completed,
-    claim_batch,
-    complete_many,
-    unclaim,
-)
+from django_task_queue.services.lifecycle import ClaimedTask, Completed, claim_batch, complete_many
 from django_task_queue.timeutil import to_ms
-from django_task_queue.worker import loop
+from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from tests.conftest import TEST_PREFIX
 from tests.support.drain import drain, work_until
 
@@ -43,6 +38,17 @@ def _expire_lease(task_id: uuid.UUID) -> None:
 def _flush_our_keys(broker: Broker) -> None:
     keys = list(broker.client.scan_iter(match=f"{TEST_PREFIX}:*"))
     broker.client.delete(*keys)
+
+
+class _CountingGiveBacks(PostgresTaskStore):
+    """The real task store, counting the tasks of each call that gives claimed tasks back."""
+
+    def __init__(self) -> None:
+        self.given_back: list[int] = []
+
+    def unclaim(self, broker: Broker, tasks: Sequence[ClaimedTask]) -> None:
+        self.given_back.append(len(tasks))
+        super().unclaim(broker, tasks)
 
 
 def test_an_expired_lease_makes_the_task_run_again(stores: Broker) -> None:
@@ -101,14 +107,9 @@ def test_tasks_lost_together_run_alone_next_so_one_culprit_cannot_fail_the_other
     for task in tasks:
         _expire_lease(task.id)
     recovery.reap_expired_leases(stores)
-    given_back: list[int] = []
+    store = _CountingGiveBacks()
 
-    def counting(broker: Broker, claimed: list[ClaimedTask]) -> None:
-        given_back.append(len(claimed))
-        unclaim(broker, claimed)
-
-    with mock.patch.object(loop, "unclaim", counting):
-        drain()
+    drain(deps=WorkerDeps(broker=stores, store=store))
 
     stored = [Task.objects.get(pk=task.pk) for task in tasks]
     assert [row.status for row in stored] == ["success"] * 10
@@ -119,7 +120,7 @@ def test_tasks_lost_together_run_alone_next_so_one_culprit_cannot_fail_the_other
         ["lost", "success"]
     ] * 10
     # After the first, the worker claimed them one at a time instead of giving most back.
-    assert sum(given_back) == 9
+    assert sum(store.given_back) == 9
 
 
 def test_every_waiting_task_runs_once_after_redis_loses_its_data(stores: Broker) -> None:

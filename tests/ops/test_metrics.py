@@ -14,7 +14,6 @@ from rest_framework.authtoken.models import Token
 from django_task_queue.broker.client import Broker, reset_broker
 from django_task_queue.metrics.definitions import RUN_SECONDS, WAIT_SECONDS
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
-from django_task_queue.worker.heartbeat import Heartbeat
 from tests.ops.prometheus import Scrape
 from tests.support.drain import drain
 from tests.support.processes import WorkerProcess
@@ -62,7 +61,7 @@ def test_running_tasks_moves_the_outcome_counters_and_histograms(stores: Broker)
     enqueue("failing_task", max_retries=1, retry_delay=600)
 
     worker = drain()
-    Heartbeat(worker).beat()  # what the worker's heartbeat thread does every few seconds
+    worker.heartbeat.beat()  # what the worker's heartbeat thread does every few seconds
     scrape = _scrape()
 
     def count(name: str, task_name: str) -> float:
@@ -85,7 +84,7 @@ def test_running_tasks_moves_the_outcome_counters_and_histograms(stores: Broker)
 
 def test_histogram_buckets_are_cumulative_and_end_at_the_count(stores: Broker) -> None:
     enqueue_many(TaskSpec(task="add_numbers", args=[i, i]) for i in range(4))
-    Heartbeat(drain()).beat()
+    drain().heartbeat.beat()
 
     scrape = _scrape()
 
@@ -116,9 +115,9 @@ def test_worker_processes_write_their_counts_by_the_time_they_stop(
 
 def test_counts_add_up_across_heartbeats_and_workers(stores: Broker) -> None:
     enqueue("add_numbers", [1, 1])
-    Heartbeat(drain()).beat()
+    drain().heartbeat.beat()
     enqueue("add_numbers", [2, 2])
-    Heartbeat(drain()).beat()
+    drain().heartbeat.beat()
 
     scrape = _scrape()
 
@@ -128,7 +127,7 @@ def test_counts_add_up_across_heartbeats_and_workers(stores: Broker) -> None:
 
 def test_every_sample_belongs_to_a_declared_family(stores: Broker) -> None:
     enqueue("add_numbers", [1, 1])
-    Heartbeat(drain()).beat()
+    drain().heartbeat.beat()
 
     scrape = _scrape()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django_task_queue.worker.decisions import Tuning
+from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
 from django_task_queue.worker.options import WorkerOptions
@@ -18,7 +20,7 @@ def work_until(
     worker_id: str = "test-worker",
 ) -> Worker:
     """Claim and run tasks, with maintenance between steps, until `condition()` is true."""
-    worker = Worker(WorkerOptions(queues=queues), worker_id)
+    worker = Worker(WorkerOptions(queues=queues), worker_id, WorkerDeps.for_this_thread())
     maintenance = Maintenance()
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -29,9 +31,16 @@ def work_until(
     return worker
 
 
-def drain(*, queues: tuple[str, ...] = ("default",), timeout_s: float = 30.0) -> Worker:
+def drain(
+    *,
+    queues: tuple[str, ...] = ("default",),
+    timeout_s: float = 30.0,
+    tuning: Tuning | None = None,
+    deps: WorkerDeps | None = None,
+) -> Worker:
     """Run every task that is ready now, then return."""
-    worker = Worker(WorkerOptions(queues=queues, burst=True), "test-drainer")
+    options = WorkerOptions(queues=queues, burst=True)
+    worker = Worker(options, "test-drainer", deps or WorkerDeps.for_this_thread(), tuning=tuning)
     deadline = time.monotonic() + timeout_s
     while worker.step(wait_s=0):
         if time.monotonic() > deadline:

@@ -1,0 +1,38 @@
+"""Keeping the leases of the tasks a worker holds, so that the reaper leaves them alone.
+
+The keeper reads only `HeldTasks` and writes through the task store, so it runs wherever the held
+tasks can be read: today in the worker's own heartbeat thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django_task_queue.broker.client import Broker
+from django_task_queue.worker.deps import TaskStore
+from django_task_queue.worker.held import HeldTasks
+
+# The heartbeat's logger, which these lines have always been written to.
+logger = logging.getLogger("django_task_queue.worker.heartbeat")
+
+
+class LeaseKeeper:
+    """Renews the lease of every task held; warns when a running task has lost its lease."""
+
+    def __init__(self, held: HeldTasks, store: TaskStore, worker_id: str) -> None:
+        self.held = held
+        self.store = store
+        self.worker_id = worker_id
+
+    def renew(self, broker: Broker) -> None:
+        running = self.held.running()
+        leased = self.held.leased()
+        kept = self.store.extend_leases(broker, leased) if leased else set()
+        for run in running:
+            if run.task.id not in kept and self.held.still_running(run):
+                logger.warning(
+                    "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
+                    run.task.id,
+                    run.task.attempt,
+                    self.worker_id,
+                )
