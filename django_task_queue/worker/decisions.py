@@ -1,7 +1,7 @@
 """A worker's decisions, with no I/O: how many tasks to claim, whether to claim ahead, what to do
 with the next task of a batch, and when something better is ready.
 
-The loop keeps two small state values, `Pace` and `Lookout`, and acts on what these functions
+The loop keeps two small state values, `Pace` and `LastLook`, and acts on what these functions
 return; docs/architecture.md ("The hot path") explains the figures behind the constants.
 """
 
@@ -22,8 +22,7 @@ RECHECK_AFTER_S = 0.002
 # Below this, one batch already spreads its round trips thin; a second thread only costs GIL.
 CLAIM_AHEAD_MIN_TASK_MS = 1.0
 MAX_BACKOFF_S = 10.0
-# A task's duration weighs this much in the running average.
-_NEW_DURATION_WEIGHT = 0.2
+_KEPT_WEIGHT, _NEW_WEIGHT = 0.8, 0.2
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,8 @@ class Pace:
         self.after_losses = after_losses
 
     def ran(self, duration_ms: float) -> None:
-        self.average_ms = next_average_ms(self.average_ms, duration_ms)
-
-
-def next_average_ms(average_ms: float, duration_ms: float) -> float:
-    """The running average of task durations after one more task."""
-    return (1 - _NEW_DURATION_WEIGHT) * average_ms + _NEW_DURATION_WEIGHT * duration_ms
+        """One more task took `duration_ms`: a running average, the latest weighing a fifth."""
+        self.average_ms = _KEPT_WEIGHT * self.average_ms + _NEW_WEIGHT * duration_ms
 
 
 def tasks_left(max_tasks: int | None, done: int, held: int = 0) -> int | None:
@@ -118,7 +113,7 @@ def runs_before(
 
 
 @dataclass(frozen=True, slots=True)
-class Lookout:
+class LastLook:
     """What the worker's last look for better tasks saw (a claim is a look): no ready task of
     `queue_name` (None: of any queue) scores below `bound`, until an announcement says otherwise."""
 
@@ -128,26 +123,26 @@ class Lookout:
     bound: float = float("inf")
 
 
-def after_claim(now_s: float, pushes: int) -> Lookout:
+def after_claim(now_s: float, pushes: int) -> LastLook:
     """A claim took the best ready tasks: none of those left outranks one it took."""
-    return Lookout(now_s, pushes)
+    return LastLook(now_s, pushes)
 
 
 def look_due(
-    lookout: Lookout, *, now_s: float, pushes: int, recheck_after_s: float = RECHECK_AFTER_S
+    last: LastLook, *, now_s: float, pushes: int, recheck_after_s: float = RECHECK_AFTER_S
 ) -> bool:
     """Whether to check for a better task now: the recheck interval has passed, or this
     process pushed a task since the last look."""
-    return pushes != lookout.pushes_seen or now_s - lookout.at_s >= recheck_after_s
+    return pushes != last.pushes_seen or now_s - last.at_s >= recheck_after_s
 
 
-def outranks_seen(lookout: Lookout, queue_name: str, score: float) -> bool:
+def outranks_seen(last: LastLook, queue_name: str, score: float) -> bool:
     """Whether the last look saw nothing ready that ranks ahead of this task."""
-    return lookout.queue_name in (None, queue_name) and score < lookout.bound
+    return last.queue_name in (None, queue_name) and score < last.bound
 
 
 def check_for_better(
-    lookout: Lookout,
+    last: LastLook,
     task: tuple[str, float],
     *,
     now_s: float,
@@ -157,8 +152,8 @@ def check_for_better(
     ready_bound: Callable[[str], float],
     queue_names: Sequence[str],
     recheck_after_s: float = RECHECK_AFTER_S,
-) -> tuple[Lookout, bool]:
-    """Whether to give back `task` (queue, score) and what follows it, and the lookout after.
+) -> tuple[LastLook, bool]:
+    """Whether to give back `task` (queue, score) and what follows it, and the new last look.
 
     The callables read the world, and are called only when needed, in this order: `heard`
     (announcements since the last look: True, False, or None when not listening; reading
@@ -166,19 +161,19 @@ def check_for_better(
     task may have gone to it), `ready_bound` (the best ready score in Redis for the task's queue:
     -inf when an earlier queue has a task, inf when nothing is ready).
     """
-    if not look_due(lookout, now_s=now_s, pushes=pushes, recheck_after_s=recheck_after_s):
-        return lookout, False
+    if not look_due(last, now_s=now_s, pushes=pushes, recheck_after_s=recheck_after_s):
+        return last, False
     queue_name, score = task
-    silence = heard() is False and pushes == lookout.pushes_seen
-    if silence and outranks_seen(lookout, queue_name, score):
+    silence = heard() is False and pushes == last.pushes_seen
+    if silence and outranks_seen(last, queue_name, score):
         # Nothing announced since the last look: nothing has become ready ahead of it.
-        return Lookout(now_s, lookout.pushes_seen, lookout.queue_name, lookout.bound), False
-    looked = Lookout(now_s, pushes, lookout.queue_name, lookout.bound)
+        return LastLook(now_s, last.pushes_seen, last.queue_name, last.bound), False
+    looked = LastLook(now_s, pushes, last.queue_name, last.bound)
     head = claimed_ahead_head()
     if head is not None and runs_before(queue_names, head, task):
         return looked, True
     bound = ready_bound(queue_name)
-    return Lookout(now_s, pushes, queue_name, bound), bound < score
+    return LastLook(now_s, pushes, queue_name, bound), bound < score
 
 
 def outage_backoff_s(failures: int) -> float:

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -23,15 +22,11 @@ from django_task_queue.services.lifecycle import ClaimedTask
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker.claim_ahead import ClaimAhead
 from django_task_queue.worker.decisions import (
-    Lookout,
     Move,
     Pace,
     Tuning,
-    after_claim,
     batch_size,
-    check_for_better,
     claims_ahead,
-    look_due,
     looks_before,
     next_move,
     outage_backoff_s,
@@ -40,6 +35,7 @@ from django_task_queue.worker.decisions import (
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import Heartbeat
 from django_task_queue.worker.held import ClaimInFlight, HeldTasks
+from django_task_queue.worker.lookout import Lookout
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.recorder import OutcomeRecorder
 from django_task_queue.worker.slot import InlineSlot, Interrupted
@@ -84,10 +80,9 @@ class Worker:
             if self.tuning.claim_ahead_max_task_ms > 0
             else None
         )
+        self.lookout = Lookout(self.broker, self.queue_names, self.held, self.tuning)
         self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
         self._store = deps.store
-        self._lookout = after_claim(0.0, 0)
-        self._listening = False  # subscribed to announcements of better tasks since a claim
         self._outage_logged = False
 
     @property
@@ -115,9 +110,7 @@ class Worker:
         )
 
     def keep_announcements_drained(self) -> None:
-        """From the heartbeat, while a task runs: keep announcements from piling up in Redis."""
-        if self._listening:
-            self.broker.keep_announcements_drained()
+        self.lookout.keep_announcements_drained()
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -160,8 +153,9 @@ class Worker:
                 self.signals.woken.wait(outage_backoff_s(failures))
 
     def _limit_reached(self) -> bool:
-        left = tasks_left(self.options.max_tasks, self.tasks_done)
-        return left is not None and left <= 0
+        """Whether `--max-tasks` tasks have run (asked before every task: kept to a compare)."""
+        max_tasks = self.options.max_tasks
+        return max_tasks is not None and self.tasks_done >= max_tasks
 
     def step(self, wait_s: float) -> bool:
         """Claim and run a batch of tasks, or block up to `wait_s` for one; False when none was
@@ -216,19 +210,12 @@ class Worker:
                 self.recorder.keep(in_flight.done)
                 raise
             self.recorder.report(in_flight.done, applied)
-            # Its claim looked for the best tasks no earlier than its submission.
-            seen = self._lookout
-            self._lookout = Lookout(
-                in_flight.submitted_monotonic, in_flight.pushes_seen, seen.queue_name, seen.bound
-            )
+            self.lookout.took_claim_ahead(in_flight)
             return in_flight, batch
-        # What was announced so far, this claim sees for itself.
-        self.broker.listen_for_better(self.queue_names)
-        self._listening = True
-        now_s, pushes = time.monotonic(), self.broker.pushes
+        look = self.lookout.before_claim()
         left = tasks_left(self.options.max_tasks, self.tasks_done)
         batch = self.recorder.claim(self.broker, batch_size(self.pace, left=left))
-        self._lookout = after_claim(now_s, pushes)
+        self.lookout.last = look
         return None, batch
 
     def _start_claim_ahead(self, batch_len: int) -> None:
@@ -249,36 +236,7 @@ class Worker:
 
     def _should_give_back(self, task: ClaimedTask) -> bool:
         """Before the next task of a batch: stop if stopping, or if something better is ready."""
-        if self.stopping or self._limit_reached():
-            return True
-        now_s, pushes = time.monotonic(), self.broker.pushes
-        recheck_after_s = self.tuning.recheck_after_s
-        if not look_due(self._lookout, now_s=now_s, pushes=pushes, recheck_after_s=recheck_after_s):
-            return False
-        self._lookout, better = check_for_better(
-            self._lookout,
-            (task.queue_name, task.claim.score),
-            now_s=now_s,
-            pushes=pushes,
-            heard=self.broker.heard_of_better,
-            claimed_ahead_head=self._claimed_ahead_head,
-            ready_bound=self._ready_bound,
-            queue_names=self.queue_names,
-            recheck_after_s=recheck_after_s,
-        )
-        return better
-
-    def _claimed_ahead_head(self) -> tuple[str, float] | None:
-        """The best task of the claim ahead in flight, waiting for it (a few ms at most)."""
-        in_flight = self.held.claim_ahead
-        if in_flight is None:
-            return None
-        in_flight.future.result()
-        claimed = in_flight.claimed()
-        return (claimed[0].queue_name, claimed[0].claim.score) if claimed else None
-
-    def _ready_bound(self, queue_name: str) -> float:
-        return self.broker.best_ready_score(self.queue_names, queue_name)
+        return self.signals.stopping or self._limit_reached() or self.lookout.finds_better(task)
 
     def _run_alone(self, task: ClaimedTask, rest: Sequence[ClaimedTask]) -> None:
         """Run a task whose last attempt was lost with nothing else of this worker at stake: the

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from django_task_queue.worker.decisions import (
     RECHECK_AFTER_S,
-    Lookout,
+    LastLook,
     after_claim,
     check_for_better,
 )
@@ -35,20 +35,20 @@ class _Redis:
 
 
 def _check(
-    lookout: Lookout,
+    last: LastLook,
     redis: _Redis,
     score: float,
     *,
     after_s: float = RECHECK_AFTER_S,
     pushes: int | None = None,
     claimed_ahead: tuple[str, float] | None = None,
-) -> tuple[Lookout, bool]:
+) -> tuple[LastLook, bool]:
     """The check for a task of `score` in queue "default", `after_s` after the last look."""
     return check_for_better(
-        lookout,
+        last,
         ("default", score),
-        now_s=lookout.at_s + after_s,
-        pushes=lookout.pushes_seen if pushes is None else pushes,
+        now_s=last.at_s + after_s,
+        pushes=last.pushes_seen if pushes is None else pushes,
         heard=redis.heard_of_better,
         claimed_ahead_head=lambda: claimed_ahead,
         ready_bound=redis.best_ready_score,
@@ -68,25 +68,25 @@ def test_silence_after_a_claim_asks_redis_nothing() -> None:
 def test_an_announcement_sends_the_worker_to_look_and_it_keeps_what_it_saw() -> None:
     # The batch holds tasks scoring 2 and 4; a task scoring 3 was announced meanwhile.
     redis = _Redis(heard=[True], head_score=3.0)
-    lookout = after_claim(0.0, 0)
+    last = after_claim(0.0, 0)
 
-    lookout, gives_back = _check(lookout, redis, 2.0)
+    last, gives_back = _check(last, redis, 2.0)
     assert not gives_back  # the 3 ranks behind it
     assert redis.looks == 1
-    lookout, gives_back = _check(lookout, redis, 2.5)
+    last, gives_back = _check(last, redis, 2.5)
     assert not gives_back  # silence, and still ahead of the 3
     assert redis.looks == 1
-    lookout, gives_back = _check(lookout, redis, 4.0)
+    last, gives_back = _check(last, redis, 4.0)
     assert gives_back  # silence, but the 3 it saw ranks ahead: look again
     assert redis.looks == 2
 
 
 def test_not_listening_means_asking_redis() -> None:
     redis = _Redis(heard=[None, None], head_score=10.0)
-    lookout = after_claim(0.0, 0)
+    last = after_claim(0.0, 0)
 
-    lookout, first = _check(lookout, redis, 5.0)
-    lookout, second = _check(lookout, redis, 6.0)
+    last, first = _check(last, redis, 5.0)
+    last, second = _check(last, redis, 6.0)
 
     assert not first
     assert not second
@@ -95,19 +95,19 @@ def test_not_listening_means_asking_redis() -> None:
 
 def test_before_the_recheck_interval_the_worker_reads_and_asks_nothing() -> None:
     redis = _Redis(heard=[True], head_score=1.0)
-    lookout = after_claim(0.0, 0)
+    last = after_claim(0.0, 0)
 
-    after, gives_back = _check(lookout, redis, 5.0, after_s=RECHECK_AFTER_S / 2)
+    after, gives_back = _check(last, redis, 5.0, after_s=RECHECK_AFTER_S / 2)
 
-    assert (after, gives_back) == (lookout, False)
+    assert (after, gives_back) == (last, False)
     assert (redis.reads, redis.looks) == (0, 0)  # the announcement is kept for the next look
 
 
 def test_a_push_by_this_process_sends_the_worker_to_look_at_once() -> None:
     redis = _Redis(heard=[], head_score=1.0)
-    lookout = after_claim(0.0, 0)
+    last = after_claim(0.0, 0)
 
-    after, gives_back = _check(lookout, redis, 5.0, after_s=0.0, pushes=1)
+    after, gives_back = _check(last, redis, 5.0, after_s=0.0, pushes=1)
 
     assert gives_back
     assert redis.looks == 1
@@ -124,10 +124,10 @@ def test_a_better_task_claimed_ahead_gives_the_batch_back_without_asking_redis()
 
 
 def test_a_task_of_an_earlier_queue_ready_gives_back_a_task_of_a_later_one() -> None:
-    lookout = after_claim(0.0, 0)
+    last = after_claim(0.0, 0)
 
     _, gives_back = check_for_better(
-        lookout,
+        last,
         ("bulk", 1.0),
         now_s=1.0,
         pushes=0,
@@ -157,9 +157,9 @@ def test_a_better_ready_task_always_gives_the_batch_back_once_the_interval_passe
     # ready ahead of the head of then was announced (or the worker was not listening).
     heard = announced if head < seen else False
     redis = _Redis(heard=[heard], head_score=head)
-    lookout = Lookout(at_s=0.0, pushes_seen=0, queue_name="default", bound=seen)
+    last = LastLook(at_s=0.0, pushes_seen=0, queue_name="default", bound=seen)
 
-    _, gives_back = _check(lookout, redis, task, after_s=after_s)
+    _, gives_back = _check(last, redis, task, after_s=after_s)
 
     assert gives_back == (head < task)
 
@@ -174,9 +174,9 @@ def test_within_the_interval_and_without_a_push_the_check_costs_nothing(
     seen: float, task: float, heard: bool | None, after_s: float
 ) -> None:
     redis = _Redis(heard=[heard], head_score=-math.inf)
-    lookout = Lookout(at_s=0.0, pushes_seen=3, queue_name="default", bound=seen)
+    last = LastLook(at_s=0.0, pushes_seen=3, queue_name="default", bound=seen)
 
-    after, gives_back = _check(lookout, redis, task, after_s=after_s)
+    after, gives_back = _check(last, redis, task, after_s=after_s)
 
-    assert (after, gives_back) == (lookout, False)
+    assert (after, gives_back) == (last, False)
     assert (redis.reads, redis.looks) == (0, 0)
