@@ -1,1 +1,2 @@
-"""Workers: the claim loop, the executor, the supervisor of worker processes, and maintenance."""
+"""Workers: the loop and its decisions, the slot and executor, the outcome recorder, the lease
+keeper and heartbeat, the supervisor of worker processes, and maintenance."""

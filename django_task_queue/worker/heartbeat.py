@@ -36,6 +36,8 @@ class BeatingWorker(Protocol):
 
 
 class Heartbeat(threading.Thread):
+    """Beats every HEARTBEAT_INTERVAL_S on its own connections until stopped."""
+
     def __init__(
         self,
         worker: BeatingWorker,
