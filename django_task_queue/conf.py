@@ -19,6 +19,9 @@ class TaskQueueSettings:
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     KEY_PREFIX: str = "dtq"
     TASK_MODULES: tuple[str, ...] = ()
+    # Modules under these dotted prefixes may be imported to find a Django @task by its path;
+    # any other module must already be imported (installed apps' tasks, TASK_MODULES).
+    TASK_IMPORT_PREFIXES: tuple[str, ...] = ()
     DEFAULT_QUEUE: str = "default"
     DEFAULT_MAX_RETRIES: int = 3
     DEFAULT_RETRY_DELAY_S: float = 60.0
@@ -93,9 +96,9 @@ def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
 
 def _checked(name: str, value: Any) -> Any:
     default = getattr(TaskQueueSettings, name)
-    if name == "TASK_MODULES":
-        if isinstance(value, str) or not all(isinstance(m, str) for m in value):
-            raise ConfigurationError("TASK_QUEUE['TASK_MODULES'] must be a list of modules")
+    if name in {"TASK_MODULES", "TASK_IMPORT_PREFIXES"}:
+        if isinstance(value, str) or not all(isinstance(m, str) and m for m in value):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a list of modules")
         return tuple(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
