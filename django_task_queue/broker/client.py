@@ -304,6 +304,23 @@ class Broker(WorkerRegistry):
             extended += int(self._run("extend", [q.leases, q.owners], args))
         return extended
 
+    def extend_held(self, queue_name: str, task_ids: Sequence[str], deadline_ms: int) -> None:
+        """Move these leases' deadlines, whoever holds them: PostgreSQL has fenced the ids."""
+        q = self.keys.queue(queue_name)
+        for chunk in _chunks(task_ids):
+            with _translated():
+                self.client.zadd(q.leases, dict.fromkeys(chunk, deadline_ms), xx=True)
+
+    def forget_leases(self, queue_name: str, task_ids: Sequence[str]) -> None:
+        """Drop these leases, whoever holds them: their tasks' outcomes are in PostgreSQL."""
+        q = self.keys.queue(queue_name)
+        for chunk in _chunks(task_ids):
+            with _translated():
+                pipe = self.client.pipeline(transaction=False)
+                pipe.zrem(q.leases, *chunk)
+                pipe.hdel(q.owners, *chunk)
+                pipe.execute()
+
     # -- maintenance -----------------------------------------------------------------------
 
     def promote(self, queue_name: str, now_ms: int, limit: int = _BATCH) -> int:

@@ -256,3 +256,69 @@ WHERE id = ANY(%(ids)s::uuid[])
 -- The task table's size on disk, which store.py watches to plan its statements again once the
 -- table has grown (a cached plan made on a small table would keep scanning it).
 SELECT pg_relation_size('django_task_queue_task');
+
+-- name: extend_worker_leases --
+-- The supervisor renews the leases of every task its live worker processes hold: a row claimed
+-- by a worker keeps that worker's id until it finishes or is given back.
+UPDATE django_task_queue_task
+SET lease_expires_at = %(lease_expires_at)s
+WHERE status = 'processing' AND worker_id = ANY(%(worker_ids)s::text[])
+RETURNING id, queue_name;
+
+-- name: release_worker_tasks --
+-- A worker process ended while holding tasks. What it was running ends with `running_outcome`
+-- ('lost' counts toward MAX_LOST_ATTEMPTS; 'interrupted' does not); what it held without
+-- starting goes back as if never claimed. `all_running`: what it ran is unknown (a process of
+-- an earlier run under the same worker id), so every task counts as running, as the reaper does.
+WITH held AS (
+    SELECT t.id, t.attempt,
+           %(all_running)s OR (t.id, t.attempt) IN (
+               SELECT * FROM unnest(%(running_ids)s::uuid[], %(running_attempts)s::int[])
+           ) AS was_running,
+           (SELECT count(*) FROM django_task_queue_attempt a
+            WHERE a.task_id = t.id
+              AND CASE WHEN a.outcome = 'lost' THEN true ELSE false END) + 1 AS lost_count
+    FROM django_task_queue_task t
+    WHERE t.status = 'processing' AND t.worker_id = %(worker_id)s
+    FOR UPDATE OF t
+), ended AS (
+    UPDATE django_task_queue_attempt a
+    SET outcome = %(running_outcome)s, finished_at = %(now)s, error_message = %(reason)s
+    FROM held h
+    WHERE a.task_id = ANY(ARRAY(SELECT id FROM held)) AND a.task_id = h.id
+      AND a.number = h.attempt AND h.was_running
+      AND CASE WHEN a.outcome = 'running' THEN true ELSE false END
+), unstarted AS (
+    DELETE FROM django_task_queue_attempt a
+    USING held h
+    WHERE a.task_id = ANY(ARRAY(SELECT id FROM held)) AND a.task_id = h.id
+      AND a.number = h.attempt AND NOT h.was_running
+      AND CASE WHEN a.outcome = 'running' THEN true ELSE false END
+)
+UPDATE django_task_queue_task t
+SET status = CASE
+        WHEN NOT h.was_running THEN CASE WHEN t.retry_count > 0 THEN 'retry' ELSE 'pending' END
+        WHEN %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s THEN 'failed'
+        ELSE 'pending' END,
+    attempt = CASE WHEN h.was_running THEN t.attempt ELSE t.attempt - 1 END,
+    started_at = CASE WHEN NOT h.was_running AND t.attempt = 1 THEN NULL ELSE t.started_at END,
+    completed_at = CASE
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN %(now)s ELSE NULL END,
+    error_message = CASE
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN 'Lost ' || h.lost_count || ' times: its worker process died each time it ran it.'
+        ELSE t.error_message END,
+    lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
+FROM held h
+WHERE t.id = h.id
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running;
+
+-- name: held_task --
+-- A task a worker process holds, as the claim returned it (for a failure the supervisor
+-- records on the process's behalf).
+SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
+       retry_backoff, priority, seq, queue_name
+FROM django_task_queue_task
+WHERE id = %(task_id)s AND attempt = %(attempt)s
+  AND CASE WHEN status = 'processing' THEN true ELSE false END;

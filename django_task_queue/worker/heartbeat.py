@@ -1,5 +1,6 @@
-"""A worker's heartbeat thread: renews the running task's lease, updates the worker registry,
-and enforces the hard timeout when task code ignores the soft one."""
+"""A worker's heartbeat thread: updates the worker registry and its metrics; without a
+supervisor, also renews the leases of the tasks it holds and enforces the hard timeout when
+task code ignores the soft one (a supervisor does both from outside: lease_keeper.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from django_task_queue.services.lifecycle import Failure, extend_leases, fail
 from django_task_queue.states import AttemptOutcome
 
 if TYPE_CHECKING:
-    from django_task_queue.worker.loop import Worker
+    from django_task_queue.broker.client import Broker
+    from django_task_queue.worker.loop import Running, Worker
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +51,32 @@ class Heartbeat(threading.Thread):
         running = worker.current
         try:
             broker = get_broker()
-            in_hand = worker.leased()
-            held = extend_leases(broker, in_hand) if in_hand else set()
-            if running is not None:
-                if running.task.id not in held and worker.current is running:
-                    logger.warning(
-                        "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
-                        running.task.id,
-                        running.task.attempt,
-                        worker.worker_id,
-                    )
-                overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
-                if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
-                    self._hard_timeout(running.task.timeout_s)
+            if worker.board is None:
+                self._keep_leases(broker, running)
             broker.record_worker(worker.record(), ttl_s=conf.WORKER_TTL_S)
             worker.stats.flush(broker)
             worker.keep_announcements_drained()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             logger.warning("heartbeat failed, will retry: %s", exc)
+
+    def _keep_leases(self, broker: Broker, running: Running | None) -> None:
+        """Renew the leases of the tasks in hand; exit at a hard timeout (no supervisor)."""
+        conf = get_settings()
+        worker = self.worker
+        in_hand = worker.leased()
+        held = extend_leases(broker, in_hand) if in_hand else set()
+        if running is None:
+            return
+        if running.task.id not in held and worker.current is running:
+            logger.warning(
+                "lease lost: task_id=%s attempt=%s worker=%s; its outcome will be dropped",
+                running.task.id,
+                running.task.attempt,
+                worker.worker_id,
+            )
+        overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
+        if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
+            self._hard_timeout(running.task.timeout_s)
 
     def flush_stats(self) -> None:
         """Write the worker's metric counts to Redis; kept for the next try when it is down."""

@@ -44,6 +44,7 @@ from django_task_queue.worker.executor import Success, WorkerInterrupt, execute
 from django_task_queue.worker.heartbeat import Heartbeat
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.prefetch import Ahead, Bookkeeper
+from django_task_queue.worker.running_board import RunningBoard
 from django_task_queue.worker.stats import WorkerStats
 
 logger = logging.getLogger("django_task_queue.worker")
@@ -90,9 +91,14 @@ class Running:
 class Worker:
     """Runs tasks of its queues one at a time until told to stop."""
 
-    def __init__(self, options: WorkerOptions, worker_id: str) -> None:
+    def __init__(
+        self, options: WorkerOptions, worker_id: str, board: RunningBoard | None = None
+    ) -> None:
         self.options = options
         self.worker_id = worker_id
+        # Under a supervisor: where this process shows what it runs; the supervisor then keeps
+        # the leases and the hard timeouts (lease_keeper.py), else the heartbeat does.
+        self.board = board
         self.current: Running | None = None
         self.tasks_done = 0
         self.started_at_ms = to_ms(timezone.now())
@@ -428,11 +434,16 @@ class Worker:
         django_bridge.send_started(task)
         started = time.monotonic()
         self.current = Running(task, started)
+        board = self.board
         try:
             self._in_task = True
+            if board is not None:
+                board.start(0, task.id, task.attempt, task.timeout_s)
             try:
                 outcome = execute(task)
             finally:
+                if board is not None:
+                    board.finish(0)
                 self._in_task = False
                 self._restore_handlers(fields)
         except WorkerInterrupt:

@@ -1,5 +1,7 @@
-"""The parent of a worker run: forks N worker processes, restarts any that dies (with a back-off
-against crash loops), runs the maintenance loops, and stops everything on a signal."""
+"""The parent of a worker run: forks N worker processes, keeps the leases of the tasks they hold,
+settles those tasks when one ends or passes a hard timeout (see lease_keeper.py), restarts any
+that dies (with a back-off against crash loops), runs the maintenance loops, and stops
+everything on a signal."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from django.db import connections
 
 from django_task_queue.conf import get_settings
 from django_task_queue.worker.heartbeat import EXIT_HARD_TIMEOUT
+from django_task_queue.worker.lease_keeper import Child, LeaseKeeper
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.running_board import RunningBoard
 
 logger = logging.getLogger("django_task_queue.supervisor")
 
@@ -29,9 +33,8 @@ _KILL_AFTER_S = 10.0
 
 
 @dataclass
-class _Slot:
-    index: int
-    pid: int | None = None
+class _Slot(Child):
+    index: int = 0
     started: float = 0.0
     restart_delay_s: float = 0.0
     restart_at: float = 0.0
@@ -41,16 +44,24 @@ class _Slot:
 class Supervisor:
     def __init__(self, options: WorkerOptions) -> None:
         self.options = options
-        self.slots = [_Slot(index=i) for i in range(options.workers)]
+        self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        # Each board is mapped before any fork, so every child of the slot shares it.
+        self.slots = [
+            _Slot(worker_id=self._worker_id(i), board=RunningBoard(), index=i)
+            for i in range(options.workers)
+        ]
         self.maintenance = Maintenance() if options.maintenance else None
+        self.keeper = LeaseKeeper()
         self.signals_received = 0
         self.stop_requested_at: float | None = None
-        self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
 
-    def worker_id(self, slot: _Slot) -> str:
+    def _worker_id(self, index: int) -> str:
         if self.options.workers == 1 and self.options.worker_id:
             return self.options.worker_id
-        return f"{self.base_id}-{slot.index + 1}"
+        return f"{self.base_id}-{index + 1}"
+
+    def worker_id(self, slot: _Slot) -> str:
+        return slot.worker_id
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.signals_received += 1
@@ -71,18 +82,21 @@ class Supervisor:
         if self.maintenance is not None and self.options.burst:
             # Burst mode drains what is due, so make everything due visible first.
             self.maintenance.run_all()
+        self.keeper.adopt(self.slots)  # tasks left by an earlier run under the same ids
         for slot in self.slots:
             self._spawn(slot)
         while any(slot.pid is not None or not slot.finished for slot in self.slots):
             self._reap_children()
+            self.keeper.settle(self.slots, stopping=self.signals_received >= 2)
             if self.signals_received:
                 self._escalate()
             else:
                 self._restart_due()
+            self.keeper.keep(self.slots)
             wait_s = 0.2
             if self.maintenance is not None and not self.signals_received:
                 wait_s = min(wait_s, self.maintenance.tick())
-            if all(slot.pid is None for slot in self.slots) and (
+            if all(slot.pid is None and slot.settled for slot in self.slots) and (
                 self.signals_received or all(slot.finished for slot in self.slots)
             ):
                 break
@@ -102,6 +116,7 @@ class Supervisor:
             self._signal_children(signal.SIGKILL)
 
     def _spawn(self, slot: _Slot) -> None:
+        slot.board.clear()
         # A forked child must not share the parent's PostgreSQL socket.
         connections.close_all()
         pid = os.fork()
@@ -114,7 +129,7 @@ class Supervisor:
     def _child(self, slot: _Slot) -> None:
         code = 1
         try:
-            code = Worker(self.options, self.worker_id(slot)).run(supervised=True)
+            code = Worker(self.options, slot.worker_id, board=slot.board).run(supervised=True)
         except BaseException:
             logger.exception("worker %s crashed", self.worker_id(slot))
         finally:
@@ -136,11 +151,12 @@ class Supervisor:
                 continue
             slot.pid = None
             code = os.waitstatus_to_exitcode(status)
+            slot.ended(pid, code)  # its tasks are settled before anything replaces it
             if code == 0:
                 slot.finished = True
                 continue
             lived_s = time.monotonic() - slot.started
-            if code == EXIT_HARD_TIMEOUT or lived_s >= _MIN_HEALTHY_S:
+            if code == EXIT_HARD_TIMEOUT or slot.timed_out or lived_s >= _MIN_HEALTHY_S:
                 slot.restart_delay_s = 0.0
             else:
                 slot.restart_delay_s = min(_MAX_RESTART_DELAY_S, max(0.5, slot.restart_delay_s * 2))
@@ -156,5 +172,5 @@ class Supervisor:
     def _restart_due(self) -> None:
         now = time.monotonic()
         for slot in self.slots:
-            if slot.pid is None and not slot.finished and now >= slot.restart_at:
+            if slot.pid is None and slot.settled and not slot.finished and now >= slot.restart_at:
                 self._spawn(slot)
