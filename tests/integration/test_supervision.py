@@ -35,7 +35,9 @@ def test_leases_are_renewed_for_the_live_children_only(stores: Broker) -> None:
 
     # then only that child's lease moves forward
     assert renewed == 1
-    assert Task.objects.get(pk=mine.id).lease_expires_at > soon + timedelta(seconds=5)
+    renewed_until = Task.objects.get(pk=mine.id).lease_expires_at
+    assert renewed_until is not None
+    assert renewed_until > soon + timedelta(seconds=5)
     assert Task.objects.get(pk=other.id).lease_expires_at == soon
 
 
