@@ -20,8 +20,8 @@ from django_task_queue import store
 from django_task_queue.backoff import retry_delay_s
 from django_task_queue.broker.client import Broker, Claim, PushEntry
 from django_task_queue.conf import get_settings
+from django_task_queue.dispatch import push_entry
 from django_task_queue.exceptions import StoreUnavailableError
-from django_task_queue.services.producer import push_entry
 from django_task_queue.states import AttemptOutcome, TaskStatus
 from django_task_queue.timeutil import to_ms
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import Broker, PushEntry
 from django_task_queue.conf import get_settings
-from django_task_queue.services.producer import push_entry
+from django_task_queue.dispatch import push_entry
 from django_task_queue.timeutil import to_ms
 
 logger = logging.getLogger(__name__)
