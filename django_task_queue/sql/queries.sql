@@ -155,7 +155,8 @@ WHERE id = %(task_id)s AND CASE WHEN status IN ('pending', 'retry') THEN true EL
 -- name: fail_task --
 WITH failed AS (
     UPDATE django_task_queue_task
-    SET status = %(status)s, retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
+    SET status = CASE WHEN %(will_retry)s::bool THEN 'retry' ELSE 'failed' END,
+        retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
         error_message = %(error_message)s, traceback = %(traceback)s,
         completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL
     WHERE id = %(task_id)s AND attempt = %(attempt)s

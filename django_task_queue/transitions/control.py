@@ -1,4 +1,5 @@
-"""What users do to tasks after enqueueing them: cancel a waiting one, retry a finished one."""
+"""Cancel and retry: what users do to tasks after enqueueing them (the API, the admin, the
+commands), cancel a waiting one or run a finished one again."""
 
 from __future__ import annotations
 
