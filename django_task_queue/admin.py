@@ -2,7 +2,7 @@
 
 Rows are read-only here. A task's status, priority, queue and due time are mirrored in Redis, so
 an edit of the PostgreSQL row alone would put the two stores out of step; changes go through the
-"Retry selected tasks" and "Cancel selected tasks" actions, which use the services.
+"Retry selected tasks" and "Cancel selected tasks" actions, which use the transitions.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.utils.functional import cached_property
 from django_task_queue.api.permissions import WRITE_PERMISSION
 from django_task_queue.models import Attempt, Task
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
-from django_task_queue.services import cancel, retry
 from django_task_queue.services.housekeeping import BulkResult, apply_each, distinct_values
+from django_task_queue.transitions import cancel, retry
 
 # Fields the worker (or the producer) writes: never editable by hand.
 WORKER_FIELDS = (
@@ -182,7 +182,7 @@ class TaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the s
     def priority_label(self, task: Task) -> str:
         return priority_name(task.priority)
 
-    # Rows change only through the services (see the module docstring).
+    # Rows change only through the transitions (see the module docstring).
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

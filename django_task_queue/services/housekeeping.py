@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from django_task_queue.exceptions import InvalidTransitionError
 from django_task_queue.models import Task
-from django_task_queue.services.control import retry
 from django_task_queue.states import FINISHED_STATUSES, TaskStatus
 from django_task_queue.store import run_named
+from django_task_queue.transitions import retry
 
 _SQL_FILE = Path(__file__).resolve().parent.parent / "sql" / "operations.sql"
 _REQUEUE_BATCH = 500

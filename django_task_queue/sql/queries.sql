@@ -155,7 +155,8 @@ WHERE id = %(task_id)s AND CASE WHEN status IN ('pending', 'retry') THEN true EL
 -- name: fail_task --
 WITH failed AS (
     UPDATE django_task_queue_task
-    SET status = %(status)s, retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
+    SET status = CASE WHEN %(will_retry)s::bool THEN 'retry' ELSE 'failed' END,
+        retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
         error_message = %(error_message)s, traceback = %(traceback)s,
         completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL
     WHERE id = %(task_id)s AND attempt = %(attempt)s
@@ -297,8 +298,10 @@ WITH held AS (
 )
 UPDATE django_task_queue_task t
 SET status = CASE
-        WHEN NOT h.was_running THEN CASE WHEN t.retry_count > 0 THEN 'retry' ELSE 'pending' END
-        WHEN %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s THEN 'failed'
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN 'failed'
+        WHEN h.was_running THEN 'pending'
+        WHEN t.retry_count > 0 THEN 'retry'
         ELSE 'pending' END,
     attempt = CASE WHEN h.was_running THEN t.attempt ELSE t.attempt - 1 END,
     started_at = CASE WHEN NOT h.was_running AND t.attempt = 1 THEN NULL ELSE t.started_at END,

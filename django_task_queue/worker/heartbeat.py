@@ -15,8 +15,7 @@ from django.db import connection
 from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import Failure, extend_leases, fail
-from django_task_queue.states import AttemptOutcome
+from django_task_queue.transitions import extend_leases, fail_timed_out
 
 if TYPE_CHECKING:
     from django_task_queue.broker.client import Broker
@@ -76,7 +75,7 @@ class Heartbeat(threading.Thread):
             )
         overdue_s = time.monotonic() - running.started_monotonic - running.task.timeout_s
         if overdue_s > conf.HARD_TIMEOUT_GRACE_S and worker.current is running:
-            self._hard_timeout(running.task.timeout_s)
+            self._hard_timeout()
 
     def flush_stats(self) -> None:
         """Write the worker's metric counts to Redis; kept for the next try when it is down."""
@@ -85,21 +84,14 @@ class Heartbeat(threading.Thread):
         except BrokerUnavailableError as exc:
             logger.warning("metrics not written, will retry: %s", exc)
 
-    def _hard_timeout(self, timeout_s: float) -> None:
+    def _hard_timeout(self) -> None:
         """Task code ignored the soft timeout (blocked in C, or swallowed it): record and exit."""
         running = self.worker.current
         if running is None:
             return
-        failure = Failure(
-            AttemptOutcome.TIMEOUT,
-            "TimeoutError",
-            f"Task exceeded its timeout of {timeout_s:g} s and did not stop; "
-            "its worker process was replaced",
-            "",
-        )
         duration_ms = (time.monotonic() - running.started_monotonic) * 1000
         self.worker.give_back_unstarted()
-        status = fail(get_broker(), running.task, failure, duration_ms)
+        status = fail_timed_out(get_broker(), running.task, duration_ms)
         if status is not None:
             self.worker.stats.task_finished(
                 running.task, "retried" if status == "retry" else "failed", duration_ms

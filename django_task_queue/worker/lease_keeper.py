@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.supervision import (
+from django_task_queue.transitions.supervised import (
     fail_at_hard_timeout,
     release_worker_tasks,
     renew_worker_leases,

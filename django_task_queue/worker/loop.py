@@ -27,20 +27,12 @@ from django.utils import timezone
 from django_task_queue.broker.client import Broker, WorkerRecord, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import (
-    ClaimedTask,
-    Completed,
-    Failure,
-    complete_and_claim,
-    complete_many,
-    fail,
-    release,
-    unclaim,
-)
+from django_task_queue.outcomes import ClaimedTask, Completed, Failure, Success
 from django_task_queue.store import ensure_usable_connection
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import complete_and_claim, complete_many, fail, release, unclaim
 from django_task_queue.worker import django_bridge
-from django_task_queue.worker.executor import Success, WorkerInterrupt, execute
+from django_task_queue.worker.executor import WorkerInterrupt, execute
 from django_task_queue.worker.heartbeat import Heartbeat
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.prefetch import Ahead, Bookkeeper

@@ -13,6 +13,7 @@ from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
 from django_task_queue.services import recovery
 from django_task_queue.store import ensure_usable_connection
+from django_task_queue.transitions import reap_expired_leases
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class Maintenance:
         recovery.promote_due(broker)
 
     def _reap(self) -> None:
-        recovery.reap_expired_leases(get_broker())
+        reap_expired_leases(get_broker())
 
     def _reconcile(self) -> None:
         broker = get_broker()

@@ -19,8 +19,9 @@ from django.db import connection
 
 from django_task_queue.broker.client import get_broker
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import ClaimedTask, Completed, complete_and_claim
+from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.store import ensure_usable_connection
+from django_task_queue.transitions import complete_and_claim
 
 ClaimResult = tuple[set[uuid.UUID], list[ClaimedTask] | None]
 

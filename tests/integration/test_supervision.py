@@ -9,9 +9,10 @@ from pytest_django.fixtures import Settings
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.services import enqueue
-from django_task_queue.services.lifecycle import ClaimedTask, claim_batch
-from django_task_queue.services.supervision import release_worker_tasks, renew_worker_leases
+from django_task_queue.transitions import claim_batch
+from django_task_queue.transitions.supervised import release_worker_tasks, renew_worker_leases
 
 
 def _claim(broker: Broker, worker_id: str, count: int) -> list[ClaimedTask]:

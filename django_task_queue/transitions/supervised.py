@@ -19,11 +19,12 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import Broker, Claim, PushEntry
 from django_task_queue.conf import get_settings
+from django_task_queue.dispatch import push_entry
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.priorities import ready_score
-from django_task_queue.services.lifecycle import ClaimedTask, Failure, fail
-from django_task_queue.services.producer import push_entry
-from django_task_queue.states import AttemptOutcome, TaskStatus
+from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions.fail import fail_timed_out
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +106,7 @@ def fail_at_hard_timeout(
     if row is None:
         return None
     task = _held(row)
-    failure = Failure(
-        AttemptOutcome.TIMEOUT,
-        "TimeoutError",
-        f"Task exceeded its timeout of {task.timeout_s:g} s and did not stop; "
-        "its worker process was killed and replaced",
-        "",
-    )
-    status = fail(broker, task, failure, duration_ms)
+    status = fail_timed_out(broker, task, duration_ms)
     if status == TaskStatus.FAILED:
         broker.forget_leases(task.queue_name, [str(task.id)])
     return status
