@@ -53,8 +53,8 @@ RETURNING id, seq;
 -- A worker's one statement (and one commit) per batch: record the successes of the batch it
 -- ran and claim the tasks Redis has just leased to it. Either list may be empty.
 -- Successes apply only to attempts still current (the fence); claims are fenced by status and
--- due time. Each attempt row starts at the claim; the worker records its real start with its
--- outcome.
+-- due time. An attempt row, and a task's started_at, start at the claim; the worker records the
+-- real start with the outcome (a task's started_at is its first attempt's).
 WITH outcome AS (
     SELECT * FROM unnest(
         %(done_ids)b::uuid[], %(done_attempts)b::int[], %(results)b::text[],
@@ -64,7 +64,8 @@ WITH outcome AS (
     UPDATE django_task_queue_task AS t
     SET status = 'success', result = o.result::jsonb, completed_at = o.finished_at,
         updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
-        traceback = NULL
+        traceback = NULL,
+        started_at = CASE WHEN t.attempt = 1 THEN o.started_at ELSE t.started_at END
     FROM outcome AS o
     -- The ids as an array too (here and in `recorded`), which an index scan on the key can
     -- take whole. (A plan cached on a small table scanned it anyway as it grew: store.py
@@ -157,7 +158,8 @@ WITH failed AS (
     UPDATE django_task_queue_task
     SET status = %(status)s, retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
         error_message = %(error_message)s, traceback = %(traceback)s,
-        completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL
+        completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL,
+        started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
     RETURNING id
@@ -172,7 +174,8 @@ RETURNING task_id;
 -- name: release_task --
 WITH released AS (
     UPDATE django_task_queue_task
-    SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL
+    SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL,
+        started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
     RETURNING id

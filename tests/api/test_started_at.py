@@ -10,12 +10,17 @@ from rest_framework.test import APIClient
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
+from django_task_queue.services.lifecycle import claim_batch, release
 from tests.api.conftest import body
 from tests.support.drain import drain, work_until
 
 
-def _started_at(task: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(task["started_at"])
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _started_at(item: dict[str, Any]) -> datetime:
+    return _at(item["started_at"])
 
 
 def test_tasks_sorted_by_started_at_read_in_priority_then_enqueue_order(
@@ -56,3 +61,21 @@ def test_started_at_is_the_first_attempts_start_after_a_retry(
     assert (first["outcome"], second["outcome"]) == ("error", "error")
     assert detail["started_at"] == first["started_at"]
     assert _started_at(detail) < _started_at(second)
+
+
+def test_a_first_attempt_given_back_mid_run_keeps_its_real_start(
+    api: APIClient, stores: Broker
+) -> None:
+    # Given a task whose first attempt has run for 250 ms when its worker is stopped at once
+    enqueue("add_numbers", [1, 2])
+    [claimed] = claim_batch(stores, ["default"], "w1", 1) or []
+
+    # When the worker gives it back to the queue
+    assert release(stores, claimed, "stopped", duration_ms=250.0)
+
+    # Then its started_at is the start of that attempt, 250 ms before its end, not the claim
+    detail = body(api.get(f"/api/tasks/{claimed.id}/"))["data"]
+    [attempt] = detail["attempts"]
+    assert (detail["status"], attempt["outcome"]) == ("pending", "interrupted")
+    assert detail["started_at"] == attempt["started_at"]
+    assert (_at(attempt["finished_at"]) - _started_at(detail)).total_seconds() == 0.25
