@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
-from django_task_queue.services.lifecycle import claim_batch, release
+from django_task_queue.transitions import claim_batch, release
 from tests.api.conftest import body
 from tests.support.drain import drain, work_until
 
