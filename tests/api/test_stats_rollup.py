@@ -10,9 +10,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from django_task_queue.api import rollup
-from django_task_queue.api import stats as stats_module
-from django_task_queue.api.queries import iso
 from django_task_queue.models import (
     Attempt,
     DurationBucket,
@@ -21,6 +18,9 @@ from django_task_queue.models import (
     Task,
     ThroughputMinute,
 )
+from django_task_queue.monitoring import rollup
+from django_task_queue.monitoring import statistics as stats_module
+from django_task_queue.timeutil import iso
 from tests.support.rows import MakeTask, add_attempt
 
 NOW = timezone.now().replace(second=30, microsecond=0)
