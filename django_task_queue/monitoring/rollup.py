@@ -1,8 +1,8 @@
 """The statistics rollup: finished work folded into per-minute rows once it can no longer change,
 and the reads of a window that combine those rows with the raw rows after them.
 
-How the watermark splits the two and why late outcomes still count: docs/architecture.md,
-"Statistics".
+The fold writes; the supervisor runs it as the rollup maintenance loop, never a request. How the
+watermark splits the two and why late outcomes still count: docs/architecture.md, "Statistics".
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ def minute_of(moment: datetime) -> datetime:
 
 
 def fold(now: datetime) -> None:
-    """Fold into the rollup the work finished since the last fold, in one transaction."""
+    """Fold into the rollup the work finished since the last fold, in one transaction (the
+    rollup loop's step; StoreUnavailableError when PostgreSQL is down)."""
     horizon = minute_of(now) - timedelta(minutes=MAX_WINDOW_MINUTES + 1)  # no window reaches it
-    with transaction.atomic():
-        store.write("rollup_lock")
+    with store.translated(), transaction.atomic():
+        if not store.write("rollup_try_lock")[0][0]:
+            return  # another process is folding; the next turn will find less to do
         folded_until, source, table_source = store.read("rollup_state")[0]
         afresh = source != table_source  # no rollup yet, or the task table was truncated
         if afresh:
@@ -67,6 +69,7 @@ def one_snapshot() -> Iterator[None]:
 
 
 def folded_until() -> datetime | None:
+    """The watermark; None before the first fold, or when the task table was truncated since."""
     rows = store.read("folded_until")
     return rows[0][0] if rows else None
 

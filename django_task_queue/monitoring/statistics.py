@@ -2,6 +2,7 @@
 
 The current state (counts, waiting tasks) is read live; the window's throughput and percentiles
 come from the rollup for the minutes it holds and from the raw rows for the rest (rollup.py).
+Only reads: the rollup is folded by its maintenance loop, not here.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ class WaitingSummary:
 def compute_stats(window_minutes: int) -> dict[str, Any]:
     now = timezone.now()
     since = now - timedelta(minutes=window_minutes)
-    rollup.fold(now)
     with rollup.one_snapshot():
         folded = rollup.folded_until()
         waiting, by_queue = _waiting_summary(now)

@@ -1,5 +1,5 @@
 -- The read side's statements (django_task_queue/monitoring/), run by name through store.py.
--- Only the rollup's fold writes.
+-- Only the rollup's fold, run by the supervisor's rollup loop, writes.
 
 -- name: finished_status_counts --
 -- Exact, on a table small enough to count; failed comes with queue_status_counts.
@@ -94,9 +94,9 @@ SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
 -- costs more than it saves (a 1-ms scan took 7 ms behind a Gather). For this transaction only.
 SELECT set_config('max_parallel_workers_per_gather', '0', true);
 
--- name: rollup_lock --
--- One fold at a time (the key is any constant of our own).
-SELECT pg_advisory_xact_lock(7405326117803296769);
+-- name: rollup_try_lock --
+-- One fold at a time, held to the end of the transaction (the key is any constant of our own).
+SELECT pg_try_advisory_xact_lock(7405326117803296769);
 
 -- name: rollup_state --
 SELECT r.folded_until, r.source, pg_relation_filenode('django_task_queue_task')::bigint
@@ -104,7 +104,9 @@ FROM (SELECT 1) AS one
 LEFT JOIN django_task_queue_statsrollup r ON r.id = 1;
 
 -- name: folded_until --
-SELECT folded_until FROM django_task_queue_statsrollup WHERE id = 1;
+-- None until the fold has seen the task table as it is: a TRUNCATE changes its filenode.
+SELECT folded_until FROM django_task_queue_statsrollup
+WHERE id = 1 AND source = pg_relation_filenode('django_task_queue_task');
 
 -- name: rollup_clear --
 WITH minutes AS (DELETE FROM django_task_queue_throughputminute),
