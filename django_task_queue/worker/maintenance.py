@@ -85,6 +85,7 @@ class Maintenance:
         broker = get_broker()
         recovery.reconcile(broker)
         recovery.sweep_stale_leases(broker)
+        broker.forget_dead_workers()  # so that reading the registry never has to write
 
     def _roll_up(self) -> None:
         rollup.fold(timezone.now())

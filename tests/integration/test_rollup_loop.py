@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -17,15 +16,9 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.models import StatsRollup, ThroughputMinute
 from django_task_queue.monitoring import rollup
 from django_task_queue.worker.maintenance import Maintenance
+from tests.support.maintenance import run_only
 from tests.support.processes import database_url
 from tests.support.rows import add_attempt, create_task
-
-
-def run_only(maintenance: Maintenance, name: str) -> None:
-    """One turn of the named loop, the other loops left for later."""
-    for loop in maintenance.loops:
-        loop.next_run = 0.0 if loop.name == name else math.inf
-    maintenance.tick()
 
 
 def finished_minutes_ago(minutes: float) -> None:
