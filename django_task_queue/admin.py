@@ -12,15 +12,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from django_task_queue.api.permissions import WRITE_PERMISSION
 from django_task_queue.models import Attempt, Task
+from django_task_queue.monitoring.tasks import distinct_values, table_estimate
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
-from django_task_queue.services.housekeeping import BulkResult, apply_each, distinct_values
+from django_task_queue.services.housekeeping import BulkResult, apply_each
 from django_task_queue.transitions import cancel, retry
 
 # Fields the worker (or the producer) writes: never editable by hand.
@@ -53,12 +53,9 @@ class EstimatedCountPaginator(Paginator):  # type: ignore[type-arg]  # generic i
     def count(self) -> int:
         query = getattr(self.object_list, "query", None)
         if query is not None and not query.where:
-            with connection.cursor() as cursor:
-                table = Task._meta.db_table
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
-                row = cursor.fetchone()
-            if row and row[0] > _ESTIMATE_ABOVE:
-                return int(row[0])
+            estimate = table_estimate()
+            if estimate > _ESTIMATE_ABOVE:
+                return estimate
         return super().count
 
 

@@ -37,6 +37,8 @@ class TaskQueueSettings:
     RECONCILE_INTERVAL_S: float = 30.0
     # The reconciler leaves younger tasks alone: their on-commit push may still be in flight.
     RECONCILE_GRACE_S: float = 5.0
+    # How often the statistics' rollup folds what finished; GET /api/stats/ reads the rest raw.
+    ROLLUP_INTERVAL_S: float = 30.0
     WORKER_TTL_S: float = 15.0
     SHUTDOWN_GRACE_S: float = 30.0
     HARD_TIMEOUT_GRACE_S: float = 5.0
@@ -67,6 +69,7 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "REAP_INTERVAL_S": 0.05,
     "RECONCILE_INTERVAL_S": 0.1,
     "RECONCILE_GRACE_S": 0,
+    "ROLLUP_INTERVAL_S": 0.1,
     "WORKER_TTL_S": 1,
     "SHUTDOWN_GRACE_S": 0,
     "HARD_TIMEOUT_GRACE_S": 0.1,

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError
-from django_task_queue.metrics.collect import render_metrics
-from django_task_queue.metrics.exposition import CONTENT_TYPE
+from django_task_queue.metrics.exposition import CONTENT_TYPE, render
+from django_task_queue.monitoring.scrape import collect
 
 
 class MetricsPermission(BasePermission):
@@ -57,7 +57,7 @@ class MetricsView(APIView):
 
     def get(self, request: Request) -> HttpResponse:
         try:
-            body = render_metrics(get_broker())
+            body = render(collect(get_broker()))
         except BrokerUnavailableError as exc:
             # A failed scrape (up == 0) is how Prometheus learns the queue is unobservable.
             return HttpResponse(

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -26,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 _RECONCILE_LOCK_ID = 0x64747172  # "dtqr": one reconciler at a time across all hosts
 _BATCH = 1000
-_SQL_FILE = Path(__file__).resolve().parent.parent / "sql" / "maintenance.sql"
 
 
 def promote_due(broker: Broker) -> int:
@@ -45,13 +43,13 @@ def sweep_stale_leases(broker: Broker) -> int:
 @contextmanager
 def _reconcile_lock() -> Iterator[bool]:
     params = {"lock_id": _RECONCILE_LOCK_ID}
-    rows = store.run_named(_SQL_FILE, "reconcile_lock", params)
+    rows = store.write("reconcile_lock", params)
     acquired = bool(rows and rows[0][0])
     try:
         yield acquired
     finally:
         if acquired:
-            store.run_named(_SQL_FILE, "reconcile_unlock", params)
+            store.write("reconcile_unlock", params)
 
 
 def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:

@@ -1,5 +1,6 @@
 """The maintenance loops, each named for its one job and run on its own interval:
-Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis)."""
+Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis),
+Rollup (finished work → the statistics' per-minute rows)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.monitoring import rollup
 from django_task_queue.services import recovery
 from django_task_queue.store import ensure_usable_connection
 from django_task_queue.transitions import reap_expired_leases
@@ -35,6 +39,7 @@ class Maintenance:
             _Loop("promoter", conf.PROMOTE_INTERVAL_S, self._promote),
             _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
             _Loop("reconciler", conf.RECONCILE_INTERVAL_S, self._reconcile),
+            _Loop("rollup", conf.ROLLUP_INTERVAL_S, self._roll_up),
         ]
         self._outage_logged = False
 
@@ -81,3 +86,7 @@ class Maintenance:
         broker = get_broker()
         recovery.reconcile(broker)
         recovery.sweep_stale_leases(broker)
+        broker.forget_dead_workers()  # so that reading the registry never has to write
+
+    def _roll_up(self) -> None:
+        rollup.fold(timezone.now())

@@ -41,5 +41,5 @@ def test_a_statement_postgresql_refuses_is_an_error_and_only_a_lost_server_an_ou
     error: Exception, seen_as: type[Exception]
 ) -> None:
     # An outage is retried with backoff; retrying a refused statement never ends.
-    with pytest.raises(seen_as), store._translated():
+    with pytest.raises(seen_as), store.translated():
         raise error
