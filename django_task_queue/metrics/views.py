@@ -52,7 +52,7 @@ class _FirstRenderer(BaseContentNegotiation):
 class MetricsView(APIView):
     permission_classes = [MetricsPermission]  # noqa: RUF012  (DRF's declared class attribute)
     # Errors (401/403/405) still come as the API's JSON envelope.
-    renderer_classes = [JSONRenderer]  # noqa: RUF012
+    renderer_classes = [JSONRenderer]  # noqa: RUF012  (DRF's declared class attribute)
     content_negotiation_class = _FirstRenderer
 
     def get(self, request: Request) -> HttpResponse:

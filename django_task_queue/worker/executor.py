@@ -125,7 +125,7 @@ def _message(exc: BaseException) -> str:
         return f"The task raised SystemExit({code}); a task cannot stop its worker"
     try:
         return str(exc) or repr(exc)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001  (any error reading task code's message is that message)
         return f"<{type(exc).__name__}: its message could not be read>"
 
 
