@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import QueueDepths, get_broker
+from django_task_queue.broker.client import get_broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.monitoring.workers import WorkerStatus, worker_status
 from django_task_queue.states import TaskStatus

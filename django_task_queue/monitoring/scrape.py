@@ -6,7 +6,8 @@ stays cheap however large the task table grows.
 
 from __future__ import annotations
 
-from django_task_queue.broker.client import Broker, QueueDepths
+from django_task_queue.broker.client import Broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.metrics import definitions as defs
 from django_task_queue.metrics.exposition import Family, Sample, histogram_samples

@@ -15,7 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import QueueDepths, WorkerRecord, get_broker
+from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.monitoring import rollup
 from django_task_queue.monitoring.percentiles import Durations

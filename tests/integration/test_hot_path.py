@@ -15,7 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import Broker, PushEntry, QueueDepths
+from django_task_queue.broker.client import Broker, PushEntry
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.outcomes import ClaimedTask, Completed
