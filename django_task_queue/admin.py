@@ -2,7 +2,7 @@
 
 Rows are read-only here. A task's status, priority, queue and due time are mirrored in Redis, so
 an edit of the PostgreSQL row alone would put the two stores out of step; changes go through the
-"Retry selected tasks" and "Cancel selected tasks" actions, which use the services.
+"Retry selected tasks" and "Cancel selected tasks" actions, which use the transitions.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from django_task_queue.api.permissions import WRITE_PERMISSION
 from django_task_queue.models import Attempt, Task
+from django_task_queue.monitoring.tasks import distinct_values, table_estimate
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
-from django_task_queue.services import cancel, retry
-from django_task_queue.services.housekeeping import BulkResult, apply_each, distinct_values
+from django_task_queue.services.housekeeping import BulkResult, apply_each
+from django_task_queue.transitions import cancel, retry
 
 # Fields the worker (or the producer) writes: never editable by hand.
 WORKER_FIELDS = (
@@ -53,12 +53,9 @@ class EstimatedCountPaginator(Paginator):  # type: ignore[type-arg]  # generic i
     def count(self) -> int:
         query = getattr(self.object_list, "query", None)
         if query is not None and not query.where:
-            with connection.cursor() as cursor:
-                table = Task._meta.db_table
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
-                row = cursor.fetchone()
-            if row and row[0] > _ESTIMATE_ABOVE:
-                return int(row[0])
+            estimate = table_estimate()
+            if estimate > _ESTIMATE_ABOVE:
+                return estimate
         return super().count
 
 
@@ -182,7 +179,7 @@ class TaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the s
     def priority_label(self, task: Task) -> str:
         return priority_name(task.priority)
 
-    # Rows change only through the services (see the module docstring).
+    # Rows change only through the transitions (see the module docstring).
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

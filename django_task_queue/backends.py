@@ -5,7 +5,7 @@
 
 Django's priority scale (-100..100, larger runs sooner) is the queue's own scale, so tasks
 enqueued through either API are ordered together. A Django task is stored under its module
-path (`task.module_path`), which the worker imports to run it.
+path (`task.module_path`), which the worker finds among the modules it imported at start-up.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from django.tasks.base import TaskError
 from django.tasks.exceptions import InvalidTask, TaskResultDoesNotExist
 from django.tasks.signals import task_enqueued
 from django.utils.json import normalize_json
-from django.utils.module_loading import import_string
 
-from django_task_queue.exceptions import TaskValidationError
+from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services.producer import enqueue
+from django_task_queue.task_registry import task_registry
 
 _STATUS = {
     "pending": TaskResultStatus.READY,
@@ -61,6 +61,8 @@ class TaskQueueBackend(BaseTaskBackend):
         self, task: DjangoTask[P, R], args: list[Any], kwargs: dict[str, Any]
     ) -> TaskResult[P, R]:
         self.validate_task(task)
+        # The task object is in hand: registering it spares a lookup by name.
+        task_registry.add_django_task(task)
         try:
             row = enqueue(
                 task.module_path,
@@ -86,8 +88,8 @@ class TaskQueueBackend(BaseTaskBackend):
             raise TaskResultDoesNotExist(result_id) from exc
         attempts = list(row.attempts.order_by("number"))
         try:
-            task = import_string(row.task_name)
-        except ImportError as exc:
+            task = task_registry.get_task(row.task_name).django_task
+        except UnknownTaskError as exc:
             raise TaskResultDoesNotExist(result_id) from exc
         if not isinstance(task, DjangoTask):
             raise TaskResultDoesNotExist(result_id)

@@ -19,6 +19,9 @@ class TaskQueueSettings:
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     KEY_PREFIX: str = "dtq"
     TASK_MODULES: tuple[str, ...] = ()
+    # Modules under these dotted prefixes may be imported to find a Django @task by its path;
+    # any other module must already be imported (installed apps' tasks, TASK_MODULES).
+    TASK_IMPORT_PREFIXES: tuple[str, ...] = ()
     DEFAULT_QUEUE: str = "default"
     DEFAULT_MAX_RETRIES: int = 3
     DEFAULT_RETRY_DELAY_S: float = 60.0
@@ -34,6 +37,8 @@ class TaskQueueSettings:
     RECONCILE_INTERVAL_S: float = 30.0
     # The reconciler leaves younger tasks alone: their on-commit push may still be in flight.
     RECONCILE_GRACE_S: float = 5.0
+    # How often the statistics' rollup folds what finished; GET /api/stats/ reads the rest raw.
+    ROLLUP_INTERVAL_S: float = 30.0
     WORKER_TTL_S: float = 15.0
     SHUTDOWN_GRACE_S: float = 30.0
     HARD_TIMEOUT_GRACE_S: float = 5.0
@@ -64,6 +69,7 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "REAP_INTERVAL_S": 0.05,
     "RECONCILE_INTERVAL_S": 0.1,
     "RECONCILE_GRACE_S": 0,
+    "ROLLUP_INTERVAL_S": 0.1,
     "WORKER_TTL_S": 1,
     "SHUTDOWN_GRACE_S": 0,
     "HARD_TIMEOUT_GRACE_S": 0.1,
@@ -93,9 +99,9 @@ def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
 
 def _checked(name: str, value: Any) -> Any:
     default = getattr(TaskQueueSettings, name)
-    if name == "TASK_MODULES":
-        if isinstance(value, str) or not all(isinstance(m, str) for m in value):
-            raise ConfigurationError("TASK_QUEUE['TASK_MODULES'] must be a list of modules")
+    if name in {"TASK_MODULES", "TASK_IMPORT_PREFIXES"}:
+        if isinstance(value, str) or not all(isinstance(m, str) and m for m in value):
+            raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a list of modules")
         return tuple(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):

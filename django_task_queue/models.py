@@ -1,5 +1,5 @@
 """PostgreSQL models: a Task row per enqueued invocation, an Attempt row per execution, and the
-statistics rollup that GET /api/stats/ reads (see api/rollup.py)."""
+statistics rollup that GET /api/stats/ reads (see monitoring/rollup.py)."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ class Attempt(models.Model):
 
 
 class StatsRollup(models.Model):
-    """The one row saying how far the statistics rollup reaches (see api/rollup.py)."""
+    """The one row saying how far the statistics rollup reaches (see monitoring/rollup.py)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     folded_until = models.DateTimeField(
@@ -164,7 +164,7 @@ class StatsRollup(models.Model):
 
 class InFlightAttempt(models.Model):
     """An attempt that was running at the last fold: its outcome may yet be written with a time
-    before the watermark, and the next fold then adds it (see api/rollup.py)."""
+    before the watermark, and the next fold then adds it (see monitoring/rollup.py)."""
 
     attempt_id = models.BigIntegerField(primary_key=True)
 
@@ -185,7 +185,7 @@ class ThroughputMinute(models.Model):
 
 class DurationBucket(models.Model):
     """How many first-attempt waits (by start minute and band) or attempt run times (by finish
-    minute) fell in one bucket of the log-scaled histogram (see api/percentiles.py)."""
+    minute) fell in one bucket of the log-scaled histogram (see monitoring/percentiles.py)."""
 
     minute = models.DateTimeField()
     figure = models.CharField(max_length=4, choices=[("wait", "wait"), ("run", "run")])

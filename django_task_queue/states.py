@@ -1,25 +1,41 @@
 """The task state machine: statuses, allowed transitions, and who performs each.
 
-    enqueue ──▶ PENDING ──claim──▶ PROCESSING ──complete──▶ SUCCESS
-                 ▲  │                 │  │  │
-                 │  └─cancel─▶ CANCELLED ◀──┼── cancel ── RETRY ◀─┐
-      release ───┘◀───────────────────┘  │  └─fail, retries left──┘ (claim → PROCESSING)
-                                         └─fail, no retries left──▶ FAILED
-    FAILED / CANCELLED ──retry (user)──▶ PENDING
+    from ↓ to →  pending                 processing  success   retry          failed      cancelled
+    (new)        enqueue
+    pending                              claim                                            cancel
+    retry                                claim                                            cancel
+    processing   unclaim, release,                   complete  fail, unclaim, fail, reap,
+                 reap, settle                                  settle         settle
+    failed       retry (user)
+    cancelled    retry (user)
 
-- enqueue (producer): a new row starts PENDING (with `run_after` it waits in Redis' delayed set).
-- claim (worker): PENDING or RETRY → PROCESSING; the attempt number goes up by one.
-- complete (worker): PROCESSING → SUCCESS, fenced by the attempt number.
-- fail (worker): PROCESSING → RETRY while retries remain, else FAILED; fenced.
-- unclaim (worker): PROCESSING → PENDING or RETRY for a claimed task it never started (a better
-  task became ready, or it is stopping); the attempt number and its attempt row are undone.
-- release (reaper, or a worker stopped by a second signal): PROCESSING → PENDING, without
-  spending a retry; after MAX_LOST_ATTEMPTS lost attempts the task is FAILED instead.
-- cancel (user): PENDING or RETRY → CANCELLED.
-- retry (user): FAILED or CANCELLED → PENDING, with a fresh retry budget.
+Each verb, who performs it and where it lives: every verb but enqueue is in `transitions/`,
+whose `__init__` lists them all.
+- enqueue (producer; services/producer.py): a new row starts PENDING (with `run_after` it waits
+  in Redis' delayed set).
+- claim (worker; transitions/claim.py): PENDING or RETRY → PROCESSING; the attempt number goes
+  up by one.
+- complete (worker; transitions/claim.py): PROCESSING → SUCCESS, fenced by the attempt number.
+- unclaim (worker; transitions/claim.py): PROCESSING → PENDING or RETRY for a claimed task it
+  never started (a better task became ready, or it is stopping); the attempt number and its
+  attempt row are undone.
+- fail (worker, or its supervisor on a hard timeout; transitions/fail.py): PROCESSING → RETRY
+  while retries remain, else FAILED; fenced.
+- release (a worker stopped by a second signal; transitions/leases.py): PROCESSING → PENDING,
+  without spending a retry.
+- reap (the reaper, a maintenance loop; transitions/leases.py): PROCESSING → PENDING for a task
+  whose lease expired, without spending a retry; FAILED after MAX_LOST_ATTEMPTS lost attempts.
+- settle (a supervisor whose worker process ended; transitions/supervised.py): the task the
+  process was running → PENDING (FAILED after MAX_LOST_ATTEMPTS losses), the ones it held
+  without starting → PENDING or RETRY as for unclaim.
+- cancel (user: API, admin; transitions/control.py): PENDING or RETRY → CANCELLED.
+- retry (user: API, admin, `requeue_failed`; transitions/control.py): FAILED or CANCELLED →
+  PENDING, with a fresh retry budget.
 
-Every transition is one conditional UPDATE in `sql/queries.sql` (`WHERE status = ... AND
+Every transition is one conditional statement in `sql/queries.sql` (`WHERE status = ... AND
 attempt = ...`), so a stale worker can never overwrite a newer attempt's outcome.
+tests/unit/test_transitions_sql.py reads every SQL statement that writes a status and checks
+that it performs exactly the edges of TRANSITIONS.
 """
 
 from enum import StrEnum
@@ -47,7 +63,9 @@ class AttemptOutcome(StrEnum):
 WAITING_STATUSES: Final = frozenset({TaskStatus.PENDING, TaskStatus.RETRY})
 FINISHED_STATUSES: Final = frozenset({TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.CANCELLED})
 
+# verb → (statuses it applies to, statuses it leaves); no sources: the verb creates the task.
 TRANSITIONS: Final[dict[str, tuple[frozenset[TaskStatus], frozenset[TaskStatus]]]] = {
+    "enqueue": (frozenset(), frozenset({TaskStatus.PENDING})),
     "claim": (WAITING_STATUSES, frozenset({TaskStatus.PROCESSING})),
     "complete": (frozenset({TaskStatus.PROCESSING}), frozenset({TaskStatus.SUCCESS})),
     "fail": (frozenset({TaskStatus.PROCESSING}), frozenset({TaskStatus.RETRY, TaskStatus.FAILED})),
@@ -55,9 +73,14 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[TaskStatus], frozenset[TaskStatus]]
         frozenset({TaskStatus.PROCESSING}),
         frozenset({TaskStatus.PENDING, TaskStatus.RETRY}),
     ),
-    "release": (
+    "release": (frozenset({TaskStatus.PROCESSING}), frozenset({TaskStatus.PENDING})),
+    "reap": (
         frozenset({TaskStatus.PROCESSING}),
         frozenset({TaskStatus.PENDING, TaskStatus.FAILED}),
+    ),
+    "settle": (
+        frozenset({TaskStatus.PROCESSING}),
+        frozenset({TaskStatus.PENDING, TaskStatus.RETRY, TaskStatus.FAILED}),
     ),
     "cancel": (WAITING_STATUSES, frozenset({TaskStatus.CANCELLED})),
     "retry": (

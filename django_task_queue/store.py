@@ -1,4 +1,8 @@
-"""PostgreSQL access of the hot path: the named queries of sql/queries.sql, run by name."""
+"""PostgreSQL access: every named statement of sql/*.sql, run by name with `read` or `write`.
+
+The hot path's statements (sql/queries.sql) are prepared once per connection on a psycopg cursor
+of Django's connection; the others (monitoring, operations) run on Django's own cursor.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +23,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import StoreUnavailableError
 
-_QUERIES_FILE = Path(__file__).parent / "sql" / "queries.sql"
+_SQL_DIR = Path(__file__).parent / "sql"
+_QUERIES_FILE = _SQL_DIR / "queries.sql"
 _HEADER = re.compile(r"^-- name: (\w+) --$", re.MULTILINE)
+_COMMENT = re.compile(r"--[^\n]*")
+_WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
 
 
 @cache
@@ -37,16 +45,50 @@ def queries() -> dict[str, str]:
     return load_queries(_QUERIES_FILE)
 
 
-def run_named(path: Path, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
-    """Rows of a named query of another .sql file, through Django's own cursor (monitoring,
-    maintenance: not the hot path). Django's database errors reach the caller."""
-    with connection.cursor() as cursor:
-        cursor.execute(load_queries(path)[name], params or {})
+@dataclass(frozen=True)
+class Statement:
+    path: Path
+    sql: str
+    writes: bool  # it inserts, updates, deletes (or locks rows FOR UPDATE)
+
+
+@cache
+def statements() -> dict[str, Statement]:
+    """Every named statement of sql/*.sql; the names are one namespace across the files."""
+    found: dict[str, Statement] = {}
+    for path in sorted(_SQL_DIR.glob("*.sql")):
+        for name, sql in load_queries(path).items():
+            if name in found:
+                raise ValueError(f"{name} is named in {found[name].path.name} and {path.name}")
+            writes = bool(_WRITING.search(_COMMENT.sub("", sql)))
+            found[name] = Statement(path, sql, writes)
+    return found
+
+
+def read(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of a named statement that only reads; ValueError for one that writes."""
+    if statements()[name].writes:
+        raise ValueError(f"the statement {name} writes: run it with write()")
+    return _run(name, params or {})
+
+
+def write(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """Run a named statement that writes; the rows it returns (RETURNING), if any."""
+    return _run(name, params or {})
+
+
+def _run(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    statement = statements()[name]
+    if statement.path == _QUERIES_FILE:
+        return fetch_all(name, params)
+    with translated(), connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
         return list(cursor.fetchall()) if cursor.description else []
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
+def translated() -> Iterator[None]:
+    """PostgreSQL's errors as ours: an outage becomes StoreUnavailableError (retried by loops)."""
     try:
         yield
     except (OperationalError, InterfaceError, psycopg.OperationalError) as exc:
@@ -59,26 +101,18 @@ def _translated() -> Iterator[None]:
 
 
 def _refused(exc: BaseException) -> bool:
-    """A statement PostgreSQL refused for what it holds, which no retry will change: a limit
-    exceeded (SQLSTATE class 54, such as a JSON value too long), raised as an OperationalError
-    like a server that is down. Retried as an outage, it stopped a worker for good."""
+    """A statement PostgreSQL refused for what it holds (SQLSTATE class 54, a limit exceeded,
+    such as a JSON value too long): raised as an OperationalError like an outage, but no retry
+    will change it."""
     error = exc if isinstance(exc, psycopg.Error) else exc.__cause__
     sqlstate = getattr(error, "sqlstate", None) or ""
     return sqlstate.startswith("54")
 
 
 class _Replanner:
-    """Gives the hot path's statements new texts, so each connection prepares them again, once
-    the task table has at least doubled since they were planned.
-
-    PostgreSQL keeps the generic plan it made for a prepared statement until an ANALYZE (or DDL)
-    invalidates it. Made on a small table, that plan reads the whole table to find a batch's ids,
-    and keeps doing so as the table grows when nothing analyzes it (autovacuum off, or between
-    its runs): workers started on an empty table, then 60,000 tasks, scanned all of them in many
-    of their batch statements. A new text is a new prepared statement, planned on the table as
-    it is now; psycopg deallocates the old ones as they fall out of its cache (100 per
-    connection).
-    """
+    """Gives the hot path's statements new texts once the task table has at least doubled since
+    they were planned, so each connection prepares and plans them again for the table as it is
+    (why: docs/architecture.md, "Plans can also go stale")."""
 
     # One round trip (the table's size) every few seconds, at most, per process.
     CHECK_INTERVAL_S = 5.0
@@ -130,15 +164,9 @@ os.register_at_fork(after_in_child=lambda: setattr(_replanner, "_checking", thre
 
 
 def _raw_connection() -> psycopg.Connection[Any]:
-    """Django's psycopg connection for this thread, connected again if it was lost.
-
-    The hot path's errors bypass Django's cursor wrapper, so Django never learns that a
-    connection broke (PostgreSQL restarted, a pooler or an idle timeout closed it): without
-    this, every later call on it failed with "the connection is lost" until the process
-    ended: in workers, their heartbeats and maintenance loops, and web processes that keep
-    their connections (CONN_MAX_AGE). Inside a transaction
-    the error stands, as Django's own: the transaction's earlier work is gone with it.
-    """
+    """Django's psycopg connection for this thread, connected again if it was lost outside a
+    transaction (the hot path bypasses Django's cursor wrapper, so Django never learns of it:
+    docs/architecture.md, "Connections PostgreSQL closes")."""
     connection.ensure_connection()
     if not connection.in_atomic_block and _close_if_lost():
         connection.ensure_connection()
@@ -161,15 +189,13 @@ def replan_if_grown() -> None:
 
 
 def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """Run the named query and return every row.
+    """Run a hot-path statement (sql/queries.sql) and return every row.
 
-    The hot path binds parameters on the server through a plain psycopg cursor on Django's
-    connection (same transaction): its arrays need no quoting, and each statement is prepared
-    once per connection (again when the task table has doubled, see _Replanner), since parsing
-    and planning it again cost about as much as running it.
-    Django's own cursors keep client-side binding for everything else.
+    Bound on the server through a psycopg cursor on Django's connection (same transaction), so
+    arrays need no quoting, and prepared once per connection: planning it again cost about as
+    much as running it.
     """
-    with _translated():
+    with translated():
         raw = _raw_connection()
         with psycopg.Cursor(raw) as cursor:
             _execute(raw, cursor, _statement(raw, name), params)
@@ -186,7 +212,7 @@ def fetch_all_overlapped[K](
     so a producer's Python work and the server's inserts overlap instead of taking turns.
     Run it inside a transaction: a failure in any batch must undo them all.
     """
-    with _translated():
+    with translated():
         raw = _raw_connection()
         statement = _statement(raw, name)  # before the pipeline: a check would interrupt it
         with raw.pipeline():

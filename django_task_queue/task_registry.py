@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
 
+from django_task_queue.django_task_finder import find_django_task
 from django_task_queue.exceptions import RegistryError, UnknownTaskError
 
 logger = logging.getLogger(__name__)
@@ -113,17 +114,30 @@ class TaskRegistry:
         self._tasks.pop(name, None)
 
     def get_task(self, name: str) -> TaskFunction:
-        try:
-            return self._tasks[name]
-        except KeyError:
-            pass
-        django_task = _import_django_task(name)
+        """The task function registered as `name`, or the Django `@task` at that module path.
+
+        A Django task is looked up among the modules already imported (see
+        django_task_finder.py): a name from a request never makes this process import anything.
+        """
+        task = self._tasks.get(name)
+        if task is not None:
+            return task
+        from django_task_queue.conf import get_settings
+
+        django_task = find_django_task(name, get_settings().TASK_IMPORT_PREFIXES)
         if django_task is None:
             raise UnknownTaskError(name)
-        task = TaskFunction(
-            name=name, func=django_task.func, options=TaskOptions(), django_task=django_task
-        )
-        self._tasks[name] = task
+        return self.add_django_task(django_task)
+
+    def add_django_task(self, django_task: Any) -> TaskFunction:
+        """Register a Django `@task` under its module path (the name Django's API stores)."""
+        name = django_task.module_path
+        task = self._tasks.get(name)
+        if task is None or task.django_task is not django_task:
+            task = TaskFunction(
+                name=name, func=django_task.func, options=TaskOptions(), django_task=django_task
+            )
+            self._tasks[name] = task
         return task
 
     def name_of(self, func: Callable[..., Any]) -> str:
@@ -152,24 +166,6 @@ def _same_function(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
         getattr(a, "__module__", None) == getattr(b, "__module__", None)
         and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
     )
-
-
-def _import_django_task(path: str) -> Any:
-    """The Django `@task` object at a dotted module path, or None when there is none.
-
-    Tasks enqueued through Django's task API are named by their module path; a worker finds
-    them by importing that path, and runs only what is really a Django Task object.
-    """
-    if "." not in path:
-        return None
-    from django.tasks import Task
-    from django.utils.module_loading import import_string
-
-    try:
-        candidate = import_string(path)
-    except ImportError:
-        return None
-    return candidate if isinstance(candidate, Task) else None
 
 
 task_registry = TaskRegistry()

@@ -8,8 +8,8 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django_filters import rest_framework as filters
 
-from django_task_queue.api.queries import task_names_containing
 from django_task_queue.models import Task
+from django_task_queue.monitoring.tasks import task_names_containing
 from django_task_queue.priorities import PRIORITY_BY_NAME
 from django_task_queue.states import TaskStatus
 

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from django_task_queue.api.params import given
-from django_task_queue.api.queries import count_tasks
 from django_task_queue.conf import get_settings
+from django_task_queue.monitoring.tasks import count_tasks
 
 _M = TypeVar("_M", bound=Model)
 _R = TypeVar("_R")

@@ -54,6 +54,7 @@ class Announcements:
                 self._subscribe(wanted)
 
     def _subscribe(self, wanted: frozenset[str]) -> None:
+        # redis-py leaves pubsub() unannotated.
         pubsub: PubSub = self._client.pubsub()  # type: ignore[no-untyped-call]
         try:
             pubsub.subscribe(*wanted)

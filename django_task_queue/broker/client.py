@@ -12,27 +12,28 @@ from typing import Any
 import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
-from redis.exceptions import NoScriptError
 
 from django_task_queue.broker.announcements import Announcements
+from django_task_queue.broker.batches import chunks
+from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
+from django_task_queue.broker.lease_upkeep import LeaseUpkeep
 from django_task_queue.broker.registry import WorkerRecord, WorkerRegistry
+from django_task_queue.broker.script_pipeline import ScriptPipeline
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
+from django_task_queue.broker.upkeep import Upkeep
 
 __all__ = [
     "Broker",
     "Claim",
     "PushEntry",
-    "QueueDepths",
     "WorkerRecord",
     "get_broker",
     "reset_broker",
 ]
 
 _SCRIPTS_DIR = Path(__file__).parent / "scripts"
-# Bounded arguments per script call keep one call from blocking Redis for long.
-_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -50,47 +51,7 @@ class Claim:
     score: int
 
 
-@dataclass(frozen=True)
-class QueueDepths:
-    ready: int
-    delayed: int
-    processing: int
-
-
-def _chunks[T](items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-class _ScriptPipeline:
-    """A pipeline that calls scripts by their SHA directly.
-
-    redis-py's own pipeline asks Redis whether its scripts exist (SCRIPT EXISTS) before every
-    execute: a second round trip each time. Here a script Redis lost (a restart, SCRIPT FLUSH)
-    fails alone with NOSCRIPT and is run again on its own, which loads it.
-    """
-
-    def __init__(self, client: redis.Redis, scripts: Mapping[str, Script]) -> None:
-        self.pipe = client.pipeline(transaction=False)
-        self._scripts = scripts
-        self._calls: dict[int, tuple[str, list[str], list[Any]]] = {}
-
-    def script(self, name: str, keys: list[str], args: list[Any]) -> None:
-        self._calls[len(self.pipe)] = (name, keys, args)
-        self.pipe.evalsha(self._scripts[name].sha, len(keys), *keys, *args)
-
-    def execute(self) -> list[Any]:
-        results: list[Any] = self.pipe.execute(raise_on_error=False)
-        for index, result in enumerate(results):
-            if isinstance(result, NoScriptError) and index in self._calls:
-                name, keys, args = self._calls[index]
-                results[index] = self._scripts[name](keys=keys, args=args)
-            elif isinstance(result, Exception):
-                raise result
-        return results
-
-
-class Broker(WorkerRegistry):
+class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -118,10 +79,6 @@ class Broker(WorkerRegistry):
         )
         return cls(client, prefix)
 
-    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
-        with _translated():
-            return self._scripts[name](keys=keys, args=args)
-
     @staticmethod
     def _waiting_keys(q: QueueKeys) -> list[str]:
         return [q.ready, q.delayed, q.delayed_scores, q.leases, q.owners, q.notify, q.better]
@@ -134,7 +91,7 @@ class Broker(WorkerRegistry):
         self.pushes += 1
         q = self.keys.queue(queue_name)
         ready = 0
-        for chunk in _chunks(entries):
+        for chunk in chunks(entries):
             args: list[Any] = [now_ms]
             for entry in chunk:
                 args += [entry.task_id, entry.score, entry.due_ms]
@@ -152,12 +109,12 @@ class Broker(WorkerRegistry):
         new_queues = [name for name in entries if name not in self._known_queues]
         self.pushes += 1
         with _translated():
-            batch = _ScriptPipeline(self.client, self._scripts)
+            batch = ScriptPipeline(self.client, self._scripts)
             if new_queues:
                 batch.pipe.sadd(self.keys.queues, *new_queues)
             for queue_name, queue_entries in entries.items():
                 keys = self._waiting_keys(self.keys.queue(queue_name))
-                for chunk in _chunks(queue_entries):
+                for chunk in chunks(queue_entries):
                     args: list[Any] = [now_ms]
                     for entry in chunk:
                         args += [entry.task_id, entry.score, entry.due_ms]
@@ -171,14 +128,14 @@ class Broker(WorkerRegistry):
         q = self.keys.queue(queue_name)
         return sum(
             int(self._run("remove", [q.ready, q.delayed, q.delayed_scores], list(chunk)))
-            for chunk in _chunks(task_ids)
+            for chunk in chunks(task_ids)
         )
 
     def absent(self, queue_name: str, task_ids: Sequence[str], now_ms: int) -> list[str]:
         """The ids this queue's index lacks (not ready, not delayed, no live lease)."""
         q = self.keys.queue(queue_name)
         missing: list[str] = []
-        for chunk in _chunks(task_ids):
+        for chunk in chunks(task_ids):
             found = self._run("absent", [q.ready, q.delayed, q.leases], [now_ms, *chunk])
             missing += [_text(task_id) for task_id in found]
         return missing
@@ -188,7 +145,7 @@ class Broker(WorkerRegistry):
         self._remember_queue(queue_name)
         q = self.keys.queue(queue_name)
         pushed = 0
-        for chunk in _chunks(entries):
+        for chunk in chunks(entries):
             args: list[Any] = [now_ms]
             for entry in chunk:
                 args += [entry.task_id, entry.score, entry.due_ms]
@@ -211,7 +168,7 @@ class Broker(WorkerRegistry):
             if self._acks_due:
                 acks, self._acks_due = self._acks_due, []
                 with _translated():
-                    batch = _ScriptPipeline(self.client, self._scripts)
+                    batch = ScriptPipeline(self.client, self._scripts)
                     for ack_keys, ack_args in self._ack_calls(acks):
                         batch.script("ack", ack_keys, ack_args)
                     batch.script("claim", keys, args)
@@ -303,65 +260,6 @@ class Broker(WorkerRegistry):
                 args += [claim.task_id, claim.token]
             extended += int(self._run("extend", [q.leases, q.owners], args))
         return extended
-
-    # -- maintenance -----------------------------------------------------------------------
-
-    def promote(self, queue_name: str, now_ms: int, limit: int = _BATCH) -> int:
-        q = self.keys.queue(queue_name)
-        keys = [q.delayed, q.delayed_scores, q.ready, q.notify, q.better]
-        return int(self._run("promote", keys, [now_ms, limit]))
-
-    def sweep_leases(self, queue_name: str, before_ms: int, limit: int = _BATCH) -> int:
-        q = self.keys.queue(queue_name)
-        return int(self._run("sweep_leases", [q.leases, q.owners], [before_ms, limit]))
-
-    def mark_built(self) -> bool:
-        """Set the epoch marker; True when it was missing (a fresh or flushed Redis)."""
-        with _translated():
-            return bool(self.client.set(self.keys.epoch, "1", nx=True))
-
-    def queue_names(self) -> set[str]:
-        with _translated():
-            return {
-                _text(name) for name in self.client.smembers(self.keys.queues)
-            } | self._known_queues
-
-    def _remember_queue(self, queue_name: str) -> None:
-        if queue_name not in self._known_queues:
-            with _translated():
-                self.client.sadd(self.keys.queues, queue_name)
-            self._known_queues.add(queue_name)
-
-    def forget_known_queues(self) -> None:
-        """After Redis lost its data, the queue set must be written again."""
-        self._known_queues.clear()
-
-    # -- monitoring ------------------------------------------------------------------------
-
-    def depths(self, queue_names: Sequence[str]) -> dict[str, QueueDepths]:
-        with _translated():
-            pipe = self.client.pipeline(transaction=False)
-            for name in queue_names:
-                q = self.keys.queue(name)
-                pipe.zcard(q.ready)
-                pipe.zcard(q.delayed)
-                pipe.zcard(q.leases)
-            counts = pipe.execute()
-        return {
-            name: QueueDepths(*(int(c) for c in counts[i * 3 : i * 3 + 3]))
-            for i, name in enumerate(queue_names)
-        }
-
-    def ready_ids(self, queue_name: str, limit: int) -> list[str]:
-        with _translated():
-            return [
-                _text(i)
-                for i in self.client.zrange(self.keys.queue(queue_name).ready, 0, limit - 1)
-            ]
-
-    def ping(self) -> bool:
-        with _translated():
-            return bool(self.client.ping())
 
 
 def _by_queue(claims: Sequence[Claim]) -> dict[str, list[Claim]]:

@@ -58,17 +58,26 @@ class WorkerRegistry:
             self.client.zrem(self.keys.workers, worker_id)
 
     def workers(self) -> list[WorkerRecord]:
-        """Live workers; records that expired are dropped from the index on the way."""
+        """Live workers, read only: ids whose record expired are skipped (forget_dead_workers)."""
         with _translated():
             ids = [_text(i) for i in self.client.zrange(self.keys.workers, 0, -1)]
             pipe = self.client.pipeline(transaction=False)
             for worker_id in ids:
                 pipe.hgetall(self.keys.worker(worker_id))
             raw_records = pipe.execute()
-            dead = [wid for wid, raw in zip(ids, raw_records, strict=True) if not raw]
+        return [_worker_from_hash(raw) for raw in raw_records if raw]
+
+    def forget_dead_workers(self) -> int:
+        """Drop from the index the workers whose record expired; how many were dropped."""
+        with _translated():
+            ids = [_text(i) for i in self.client.zrange(self.keys.workers, 0, -1)]
+            pipe = self.client.pipeline(transaction=False)
+            for worker_id in ids:
+                pipe.exists(self.keys.worker(worker_id))
+            dead = [wid for wid, alive in zip(ids, pipe.execute(), strict=True) if not alive]
             if dead:
                 self.client.zrem(self.keys.workers, *dead)
-        return [_worker_from_hash(raw) for raw in raw_records if raw]
+        return len(dead)
 
 
 def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:

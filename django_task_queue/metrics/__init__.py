@@ -1,2 +1,2 @@
-"""Prometheus metrics: what is counted (definitions), how it is written out (exposition), what a
-scrape gathers (collect) and the /metrics view."""
+"""Prometheus metrics: what is counted (definitions), how it is written out (exposition) and the
+/metrics view; what a scrape gathers is read by monitoring/scrape.py."""

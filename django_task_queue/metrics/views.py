@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError
-from django_task_queue.metrics.collect import render_metrics
-from django_task_queue.metrics.exposition import CONTENT_TYPE
+from django_task_queue.metrics.exposition import CONTENT_TYPE, render
+from django_task_queue.monitoring.scrape import collect
 
 
 class MetricsPermission(BasePermission):
@@ -52,12 +52,12 @@ class _FirstRenderer(BaseContentNegotiation):
 class MetricsView(APIView):
     permission_classes = [MetricsPermission]  # noqa: RUF012  (DRF's declared class attribute)
     # Errors (401/403/405) still come as the API's JSON envelope.
-    renderer_classes = [JSONRenderer]  # noqa: RUF012
+    renderer_classes = [JSONRenderer]  # noqa: RUF012  (DRF's declared class attribute)
     content_negotiation_class = _FirstRenderer
 
     def get(self, request: Request) -> HttpResponse:
         try:
-            body = render_metrics(get_broker())
+            body = render(collect(get_broker()))
         except BrokerUnavailableError as exc:
             # A failed scrape (up == 0) is how Prometheus learns the queue is unobservable.
             return HttpResponse(

@@ -1,6 +1,7 @@
-"""The only code that writes to both stores: PostgreSQL first, then Redis."""
+"""What a host project calls: enqueue tasks, then cancel or retry them (those two verbs live in
+`transitions/`, with every other change of a status)."""
 
-from django_task_queue.services.control import cancel, retry
 from django_task_queue.services.producer import TaskSpec, build_row, enqueue, enqueue_many
+from django_task_queue.transitions import cancel, retry
 
 __all__ = ["TaskSpec", "build_row", "cancel", "enqueue", "enqueue_many", "retry"]

@@ -4,35 +4,22 @@ a selection; the plain functions behind the maintenance commands and the admin's
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from django_task_queue import store
 from django_task_queue.exceptions import InvalidTransitionError
 from django_task_queue.models import Task
-from django_task_queue.services.control import retry
 from django_task_queue.states import FINISHED_STATUSES, TaskStatus
-from django_task_queue.store import run_named
+from django_task_queue.transitions import retry
 
-_SQL_FILE = Path(__file__).resolve().parent.parent / "sql" / "operations.sql"
 _REQUEUE_BATCH = 500
-
-
-def fetch_all(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-    """Rows of a named query of sql/operations.sql."""
-    return run_named(_SQL_FILE, name, params)
-
-
-def distinct_values(column: str, limit: int = 200) -> list[str]:
-    """The distinct queue names (`queue_name`) or task names (`task_name`) of the task table."""
-    query = {"queue_name": "queue_names", "task_name": "task_names"}[column]
-    return [row[0] for row in fetch_all(query, {"limit": limit})]
 
 
 # -- purge ---------------------------------------------------------------------------------------
@@ -76,12 +63,12 @@ def purge_finished(
         "limit": batch_size,
     }
     if dry_run:
-        tasks, attempts = fetch_all("purge_count", params)[0]
+        tasks, attempts = store.read("purge_count", params)[0]
         return PurgeResult(int(tasks), int(attempts), 0, dry_run=True)
     total_tasks = total_attempts = batches = 0
     while True:
         with transaction.atomic():
-            tasks, attempts = fetch_all("purge_batch", params)[0]
+            tasks, attempts = store.write("purge_batch", params)[0]
         if not tasks:
             break
         batches += 1

@@ -17,21 +17,15 @@ from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import PushEntry, get_broker
-from django_task_queue.broker.metrics import MetricsStore, MetricValues
+from django_task_queue.broker.client import PushEntry
 from django_task_queue.conf import get_settings
-from django_task_queue.exceptions import (
-    BrokerUnavailableError,
-    TaskValidationError,
-    UnknownTaskError,
-)
+from django_task_queue.dispatch import push_after_commit, push_entry
+from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
 from django_task_queue.ids import new_id, new_ids
-from django_task_queue.metrics.definitions import ENQUEUED
 from django_task_queue.models import Task
-from django_task_queue.priorities import DEFAULT_PRIORITY, ready_score
+from django_task_queue.priorities import DEFAULT_PRIORITY
 from django_task_queue.services import validation
 from django_task_queue.task_registry import TaskFunction, task_registry
-from django_task_queue.timeutil import to_ms
 
 logger = logging.getLogger(__name__)
 
@@ -322,41 +316,6 @@ def _after_commit(tasks: list[Task], entries: dict[str, list[PushEntry]]) -> Non
         by_queue = Counter(task.queue_name for task in tasks)
         queues = " ".join(f"{name}={count}" for name, count in sorted(by_queue.items()))
         logger.debug("enqueued %d task(s): %s", len(tasks), queues)
-
-
-def push_entry(task_id: uuid.UUID, priority: int, seq: int, due_at: datetime | None) -> PushEntry:
-    return PushEntry(
-        task_id=str(task_id),
-        score=ready_score(priority, seq),
-        due_ms=to_ms(due_at) if due_at else 0,
-    )
-
-
-def push_after_commit(
-    entries: dict[str, list[PushEntry]], enqueued: Counter[tuple[str, str]] | None = None
-) -> None:
-    """Push committed tasks to Redis; if Redis is down the reconciler pushes them later.
-
-    `enqueued` counts new tasks by (queue, task name) for dtq_tasks_enqueued_total, in the same
-    round trip as the push.
-    """
-    now_ms = to_ms(timezone.now())
-    try:
-        broker = get_broker()
-        if enqueued:
-            counters = {(ENQUEUED.key, q, name): n for (q, name), n in enqueued.items()}
-            metrics = MetricsStore(broker)
-            broker.push_all(
-                entries, now_ms, also=lambda pipe: metrics.stage(pipe, MetricValues(counters))
-            )
-        else:
-            broker.push_all(entries, now_ms)
-    except BrokerUnavailableError as exc:
-        logger.warning(
-            "Redis is unreachable; %d committed task(s) will be dispatched by the reconciler: %s",
-            sum(len(e) for e in entries.values()),
-            exc,
-        )
 
 
 def _as_models(rows: list[_Row], seq_by_id: dict[uuid.UUID, int], now: datetime) -> list[Task]:

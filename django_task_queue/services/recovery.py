@@ -1,7 +1,8 @@
-"""Maintenance: promote due tasks, reap expired leases, reconcile Redis with PostgreSQL.
+"""Maintenance of the Redis index: promote due tasks, sweep stale leases, reconcile Redis with
+PostgreSQL. (The reaper, which changes statuses, is a transition: transitions/leases.py.)
 
-Each is safe to run from every worker at once: PostgreSQL rows are taken with SKIP LOCKED or
-under an advisory lock, and every Redis change is an idempotent script.
+Each is safe to run from every worker at once: PostgreSQL is read under an advisory lock, and
+every Redis change is an idempotent script.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import Broker, PushEntry
 from django_task_queue.conf import get_settings
-from django_task_queue.services.producer import push_entry
+from django_task_queue.dispatch import push_entry
 from django_task_queue.timeutil import to_ms
 
 logger = logging.getLogger(__name__)
@@ -33,33 +33,6 @@ def promote_due(broker: Broker) -> int:
     return sum(broker.promote(queue_name, now_ms) for queue_name in broker.queue_names())
 
 
-def reap_expired_leases(broker: Broker, *, limit: int = _BATCH) -> int:
-    """Make tasks whose worker stopped heartbeating waiting again (or failed, if lost too often)."""
-    conf = get_settings()
-    now = timezone.now()
-    rows = store.fetch_all(
-        "reap_expired", {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
-    )
-    entries: dict[str, list[PushEntry]] = {}
-    for task_id, status, priority, seq, queue_name, attempt in rows:
-        logger.warning(
-            "task recovered: task_id=%s attempt=%s queue=%s status=%s (lease expired)",
-            task_id,
-            attempt,
-            queue_name,
-            status,
-        )
-        if status == "pending":
-            entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
-    for queue_name, queue_entries in entries.items():
-        broker.push(queue_name, queue_entries, to_ms(now))
-    if rows:
-        # Redis leases of reaped tasks are dropped by the push; those of failed ones linger.
-        for queue_name in {row[4] for row in rows}:
-            broker.sweep_leases(queue_name, to_ms(now))
-    return len(rows)
-
-
 def sweep_stale_leases(broker: Broker) -> int:
     """Drop Redis leases far past their deadline: PostgreSQL's reaper has settled those tasks."""
     conf = get_settings()
@@ -69,16 +42,14 @@ def sweep_stale_leases(broker: Broker) -> int:
 
 @contextmanager
 def _reconcile_lock() -> Iterator[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_RECONCILE_LOCK_ID])
-        row = cursor.fetchone()
-        acquired = bool(row and row[0])
+    params = {"lock_id": _RECONCILE_LOCK_ID}
+    rows = store.write("reconcile_lock", params)
+    acquired = bool(rows and rows[0][0])
     try:
         yield acquired
     finally:
         if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_RECONCILE_LOCK_ID])
+            store.write("reconcile_unlock", params)
 
 
 def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:

@@ -1,4 +1,4 @@
--- The SQL of operations (maintenance commands and the admin), looked up by name through
+-- The SQL of operations on many tasks (the purge), run by name through store.py from
 -- services/housekeeping.py. None of it runs on the hot path.
 
 -- name: purge_batch --
@@ -28,32 +28,3 @@ SELECT count(*),
        COALESCE(sum((SELECT count(*) FROM django_task_queue_attempt a WHERE a.task_id = t.id)), 0)
 FROM django_task_queue_task t
 WHERE t.status = ANY(%(statuses)s::text[]) AND t.completed_at < %(before)s;
-
--- name: counts_by_queue --
-SELECT queue_name, status, count(*)
-FROM django_task_queue_task
-GROUP BY queue_name, status;
-
--- name: queue_names --
--- Distinct queue names by a loose index scan: one index probe per name, not a table scan.
-WITH RECURSIVE names AS (
-    (SELECT queue_name AS name FROM django_task_queue_task ORDER BY queue_name LIMIT 1)
-    UNION ALL
-    SELECT (SELECT t.queue_name FROM django_task_queue_task t
-            WHERE t.queue_name > names.name ORDER BY t.queue_name LIMIT 1)
-    FROM names
-    WHERE names.name IS NOT NULL
-)
-SELECT name FROM names WHERE name IS NOT NULL LIMIT %(limit)s;
-
--- name: task_names --
--- Distinct task names by a loose index scan (dtq_task_name_created leads with task_name).
-WITH RECURSIVE names AS (
-    (SELECT task_name AS name FROM django_task_queue_task ORDER BY task_name LIMIT 1)
-    UNION ALL
-    SELECT (SELECT t.task_name FROM django_task_queue_task t
-            WHERE t.task_name > names.name ORDER BY t.task_name LIMIT 1)
-    FROM names
-    WHERE names.name IS NOT NULL
-)
-SELECT name FROM names WHERE name IS NOT NULL LIMIT %(limit)s;

@@ -1,21 +1,9 @@
--- Every SQL statement of the hot path, looked up by name (see store.py).
--- Status changes are conditional UPDATEs: `status = ...` guards the transition and
--- `attempt = ...` fences out a worker whose lease was taken over.
--- Where a statement finds tasks by id, its status test is a CASE, which no index on the
--- status (nor a partial index on waiting or running tasks) can serve, so the ids are looked
--- up by primary key. With a plain test, once the planner's statistics said few tasks had that
--- status (taken before a burst of enqueues, or before many tasks started), PostgreSQL read
--- every task with that status through such an index at each call: a 10,000-task drain ran 3
--- times slower (the claims), and with 20,000 tasks running, recording a batch's successes
--- took 7.9 ms instead of 1.1, renewing leases 8.1 instead of 0.7, a failure 8.7 instead of 0.3.
--- Attempts follow the same rule: a statement names its tasks' ids (a parameter, or an array of
--- them) next to any join on them, and tests their outcome in a CASE. A plan made while the
--- attempt table was empty otherwise read all of it (or every running attempt, through the
--- index on the outcome) at each call, for as long as the connection lived: workers that
--- started on an empty attempt table took 0.2 ms to record a failure at first and 1.36 ms by
--- the 5,000th, a scan of every attempt so far, where a lookup by key takes 0.09 ms throughout.
+-- Every SQL statement of the hot path, looked up by name (see store.py). Why they are written
+-- as they are (fences, CASE status tests, ids named twice): docs/architecture.md, "The hot
+-- path's statements".
 
 -- name: insert_tasks --
+-- enqueue_many(): a row per element of the arrays, taking seq (the FIFO order) in their order.
 INSERT INTO django_task_queue_task (
     id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
     retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after
@@ -35,8 +23,7 @@ ORDER BY t.ord
 RETURNING id, seq;
 
 -- name: insert_task --
--- insert_tasks for one task (enqueue()): the same parameters, each a single value. Scalars cost
--- the caller ~0.1 ms less to send than eleven one-element arrays.
+-- insert_tasks for one task (enqueue()): scalars cost less to send than one-element arrays.
 INSERT INTO django_task_queue_task (
     id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
     retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after
@@ -52,9 +39,6 @@ RETURNING id, seq;
 -- name: complete_and_claim --
 -- A worker's one statement (and one commit) per batch: record the successes of the batch it
 -- ran and claim the tasks Redis has just leased to it. Either list may be empty.
--- Successes apply only to attempts still current (the fence); claims are fenced by status and
--- due time. Each attempt row starts at the claim; the worker records its real start with its
--- outcome.
 WITH outcome AS (
     SELECT * FROM unnest(
         %(done_ids)b::uuid[], %(done_attempts)b::int[], %(results)b::text[],
@@ -64,11 +48,11 @@ WITH outcome AS (
     UPDATE django_task_queue_task AS t
     SET status = 'success', result = o.result::jsonb, completed_at = o.finished_at,
         updated_at = o.finished_at, lease_expires_at = NULL, error_message = NULL,
-        traceback = NULL
+        traceback = NULL,
+        -- The claim wrote the batch's claim time; a task's start is its first attempt's.
+        started_at = CASE WHEN t.attempt = 1 THEN o.started_at ELSE t.started_at END
     FROM outcome AS o
-    -- The ids as an array too (here and in `recorded`), which an index scan on the key can
-    -- take whole. (A plan cached on a small table scanned it anyway as it grew: store.py
-    -- prepares the statements again when the table has doubled.) The cardinality test, as below.
+    -- The ids as an array too (and in `recorded`), for an index scan on the key.
     WHERE cardinality(%(done_ids)b::uuid[]) > 0 AND t.id = ANY(%(done_ids)b::uuid[])
       AND t.id = o.id AND t.attempt = o.attempt
       AND CASE WHEN t.status = 'processing' THEN true ELSE false END
@@ -87,10 +71,8 @@ WITH outcome AS (
     SET status = 'processing', attempt = attempt + 1, worker_id = %(worker_id)s,
         started_at = COALESCE(started_at, %(now)s), updated_at = %(now)s,
         lease_expires_at = %(lease_expires_at)s, next_retry_at = NULL
-    -- The cardinality test lets PostgreSQL skip the scan when there is nothing to claim.
-    -- Without it, an empty list was a condition it knew to be false, which it took to imply
-    -- any index's condition: it read every task of the partial index on waiting tasks to
-    -- find none (20,000 waiting, stale statistics: 6.4 ms to record one success, measured).
+    -- The cardinality test skips this part when nothing is claimed: an empty list made
+    -- PostgreSQL read every waiting task to find none.
     WHERE cardinality(%(claim_ids)b::uuid[]) > 0 AND id = ANY(%(claim_ids)b::uuid[])
       AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
@@ -101,21 +83,11 @@ WITH outcome AS (
     INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
     SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
 ), durability AS (
-    -- 'off' when the statement only claims: its commit then does not wait for the WAL flush
-    -- (about 2 ms on an idle disk, most of a pickup). Were PostgreSQL to crash before that
-    -- flush, the task would be waiting again and run again (at-least-once), and the worker's
-    -- outcome would be fenced out; the commit of any outcome, which always waits, flushes
-    -- every claim before it. is_local: this statement's own transaction only.
+    -- 'off' when the statement only claims: a claim lost in a crash only runs the task again.
     SELECT set_config('synchronous_commit', %(synchronous_commit)s, true)
 )
--- At least one row: one claimed task per row (none when the LEFT JOIN finds no claim), the
--- ids of the successes applied on the first row only (repeated on every row, decoding them
--- cost a no-op worker ~20 us per task). due_at (when a first attempt became due) feeds the
--- wait-time metric, in epoch seconds: Django's timestamptz loader cost another ~20 us.
--- after_loss: the attempt before this one was lost (its worker died holding it). The worker
--- runs such a task alone (worker/loop.py), so that a task that kills its worker is never
--- claimed with others again, whom the reaper would count as lost with it. Only a task claimed
--- more often than it failed can have lost an attempt: the others skip the lookup.
+-- One row per claimed task, at least one; the applied successes' ids on the first row only.
+-- after_loss: the previous attempt was lost with its worker, so this one runs alone.
 SELECT CASE WHEN row_number() OVER () = 1 THEN (SELECT array_agg(task_id) FROM recorded) END,
        c.id, c.task_name, c.args, c.kwargs,
        c.attempt, c.timeout, c.retry_count, c.max_retries, c.retry_delay, c.retry_backoff,
@@ -148,16 +120,20 @@ WHERE a.task_id = ANY(%(ids)s::uuid[]) AND a.task_id = undone.id AND a.number = 
 RETURNING a.task_id;
 
 -- name: waiting_entry --
+-- A task Redis handed out that PostgreSQL would not start: is it still waiting, and for when?
 SELECT priority, seq, queue_name, COALESCE(next_retry_at, run_after)
 FROM django_task_queue_task
 WHERE id = %(task_id)s AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END;
 
 -- name: fail_task --
+-- A failed attempt: the task retries or fails; its attempt row changes only if the fence held.
 WITH failed AS (
     UPDATE django_task_queue_task
-    SET status = %(status)s, retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
+    SET status = CASE WHEN %(will_retry)s::bool THEN 'retry' ELSE 'failed' END,
+        retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
         error_message = %(error_message)s, traceback = %(traceback)s,
-        completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL
+        completed_at = %(completed_at)s, updated_at = %(now)s, lease_expires_at = NULL,
+        started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
     RETURNING id
@@ -170,9 +146,11 @@ WHERE task_id = %(task_id)s AND number = %(attempt)s AND EXISTS (SELECT FROM fai
 RETURNING task_id;
 
 -- name: release_task --
+-- An attempt given back unfinished (a second signal): waiting again at once, no retry spent.
 WITH released AS (
     UPDATE django_task_queue_task
-    SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL
+    SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL,
+        started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
     RETURNING id
@@ -184,6 +162,7 @@ WHERE task_id = %(task_id)s AND number = %(attempt)s AND EXISTS (SELECT FROM rel
 RETURNING task_id;
 
 -- name: extend_leases --
+-- Renew leases; a task whose attempt was taken over is not returned, nor renewed in Redis.
 UPDATE django_task_queue_task AS t
 SET lease_expires_at = %(lease_expires_at)s
 FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
@@ -224,12 +203,14 @@ WHERE t.id = e.id
 RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt;
 
 -- name: cancel_task --
+-- The user's cancel: only a waiting task can be cancelled.
 UPDATE django_task_queue_task
 SET status = 'cancelled', completed_at = %(now)s, updated_at = %(now)s, next_retry_at = NULL
 WHERE id = %(task_id)s AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END
 RETURNING queue_name;
 
 -- name: retry_task --
+-- The user's retry of a finished task: a new seq puts it behind its priority's waiting tasks.
 UPDATE django_task_queue_task
 SET status = 'pending', retry_count = 0, result = NULL, error_message = NULL, traceback = NULL,
     completed_at = NULL, next_retry_at = NULL, run_after = NULL, updated_at = %(now)s,
@@ -256,3 +237,71 @@ WHERE id = ANY(%(ids)s::uuid[])
 -- The task table's size on disk, which store.py watches to plan its statements again once the
 -- table has grown (a cached plan made on a small table would keep scanning it).
 SELECT pg_relation_size('django_task_queue_task');
+
+-- name: extend_worker_leases --
+-- The supervisor renews the leases of every task its live worker processes hold: a row claimed
+-- by a worker keeps that worker's id until it finishes or is given back.
+UPDATE django_task_queue_task
+SET lease_expires_at = %(lease_expires_at)s
+WHERE status = 'processing' AND worker_id = ANY(%(worker_ids)s::text[])
+RETURNING id, queue_name;
+
+-- name: release_worker_tasks --
+-- A worker process ended while holding tasks. What it was running ends with `running_outcome`
+-- ('lost' counts toward MAX_LOST_ATTEMPTS; 'interrupted' does not); what it held without
+-- starting goes back as if never claimed. `all_running`: what it ran is unknown (a process of
+-- an earlier run under the same worker id), so every task counts as running, as the reaper does.
+WITH held AS (
+    SELECT t.id, t.attempt,
+           %(all_running)s OR (t.id, t.attempt) IN (
+               SELECT * FROM unnest(%(running_ids)s::uuid[], %(running_attempts)s::int[])
+           ) AS was_running,
+           (SELECT count(*) FROM django_task_queue_attempt a
+            WHERE a.task_id = t.id
+              AND CASE WHEN a.outcome = 'lost' THEN true ELSE false END) + 1 AS lost_count
+    FROM django_task_queue_task t
+    WHERE t.status = 'processing' AND t.worker_id = %(worker_id)s
+    FOR UPDATE OF t
+), ended AS (
+    UPDATE django_task_queue_attempt a
+    SET outcome = %(running_outcome)s, finished_at = %(now)s, error_message = %(reason)s
+    FROM held h
+    WHERE a.task_id = ANY(ARRAY(SELECT id FROM held)) AND a.task_id = h.id
+      AND a.number = h.attempt AND h.was_running
+      AND CASE WHEN a.outcome = 'running' THEN true ELSE false END
+), unstarted AS (
+    DELETE FROM django_task_queue_attempt a
+    USING held h
+    WHERE a.task_id = ANY(ARRAY(SELECT id FROM held)) AND a.task_id = h.id
+      AND a.number = h.attempt AND NOT h.was_running
+      AND CASE WHEN a.outcome = 'running' THEN true ELSE false END
+)
+UPDATE django_task_queue_task t
+SET status = CASE
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN 'failed'
+        WHEN h.was_running THEN 'pending'
+        WHEN t.retry_count > 0 THEN 'retry'
+        ELSE 'pending' END,
+    attempt = CASE WHEN h.was_running THEN t.attempt ELSE t.attempt - 1 END,
+    started_at = CASE WHEN NOT h.was_running AND t.attempt = 1 THEN NULL ELSE t.started_at END,
+    completed_at = CASE
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN %(now)s ELSE NULL END,
+    error_message = CASE
+        WHEN h.was_running AND %(running_outcome)s = 'lost' AND h.lost_count >= %(max_lost)s
+        THEN 'Lost ' || h.lost_count || ' times: its worker process died each time it ran it.'
+        ELSE t.error_message END,
+    lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
+FROM held h
+WHERE t.id = h.id
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running;
+
+-- name: held_task --
+-- A task a worker process holds, as the claim returned it (for a failure the supervisor
+-- records on the process's behalf).
+SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
+       retry_backoff, priority, seq, queue_name
+FROM django_task_queue_task
+WHERE id = %(task_id)s AND attempt = %(attempt)s
+  AND CASE WHEN status = 'processing' THEN true ELSE false END;

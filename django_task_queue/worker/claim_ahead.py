@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import Completed
+from django_task_queue.outcomes import Completed
 from django_task_queue.worker.deps import TaskStore
 from django_task_queue.worker.held import ClaimInFlight, ClaimResult
 from django_task_queue.worker.recorder import OutcomeRecorder

@@ -14,17 +14,16 @@ from typing import Protocol
 
 from django.db import connection
 
-from django_task_queue import store
+from django_task_queue import store, transitions
 from django_task_queue.broker.client import Broker, get_broker
-from django_task_queue.services import lifecycle
-from django_task_queue.services.lifecycle import ClaimedTask, Completed, Failure
+from django_task_queue.outcomes import ClaimedTask, Completed, Failure
 from django_task_queue.states import TaskStatus
 from django_task_queue.worker.held import ClaimResult
 
 
 class TaskStore(Protocol):
     """The state changes a worker makes, each in PostgreSQL then Redis through the calling
-    thread's broker (services/lifecycle.py), and that thread's connection."""
+    thread's broker (transitions/), and that thread's connection."""
 
     def complete_and_claim(
         self,
@@ -39,6 +38,10 @@ class TaskStore(Protocol):
 
     def fail(
         self, broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
+    ) -> TaskStatus | None: ...
+
+    def fail_timed_out(
+        self, broker: Broker, task: ClaimedTask, duration_ms: float
     ) -> TaskStatus | None: ...
 
     def release(
@@ -57,7 +60,7 @@ class TaskStore(Protocol):
 
 
 class PostgresTaskStore:
-    """The real task store: the lifecycle verbs on this thread's Django connection."""
+    """The real task store: the transitions on this thread's Django connection."""
 
     def complete_and_claim(
         self,
@@ -67,24 +70,29 @@ class PostgresTaskStore:
         worker_id: str,
         count: int,
     ) -> ClaimResult:
-        return lifecycle.complete_and_claim(broker, done, queue_names, worker_id, count)
+        return transitions.complete_and_claim(broker, done, queue_names, worker_id, count)
 
     def complete_many(self, broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
-        return lifecycle.complete_many(broker, done)
+        return transitions.complete_many(broker, done)
 
     def fail(
         self, broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
     ) -> TaskStatus | None:
-        return lifecycle.fail(broker, task, failure, duration_ms)
+        return transitions.fail(broker, task, failure, duration_ms)
+
+    def fail_timed_out(
+        self, broker: Broker, task: ClaimedTask, duration_ms: float
+    ) -> TaskStatus | None:
+        return transitions.fail_timed_out(broker, task, duration_ms)
 
     def release(self, broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) -> bool:
-        return lifecycle.release(broker, task, reason, duration_ms)
+        return transitions.release(broker, task, reason, duration_ms)
 
     def unclaim(self, broker: Broker, tasks: Sequence[ClaimedTask]) -> None:
-        lifecycle.unclaim(broker, tasks)
+        transitions.unclaim(broker, tasks)
 
     def extend_leases(self, broker: Broker, tasks: Sequence[ClaimedTask]) -> set[uuid.UUID]:
-        return lifecycle.extend_leases(broker, tasks)
+        return transitions.extend_leases(broker, tasks)
 
     def reconnect(self) -> None:
         store.ensure_usable_connection()

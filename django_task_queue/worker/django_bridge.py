@@ -12,7 +12,7 @@ from django.tasks.signals import task_finished, task_started
 from django_task_queue.backends import AnyResult, TaskQueueBackend, task_result
 from django_task_queue.exceptions import UnknownTaskError
 from django_task_queue.models import Task
-from django_task_queue.services.lifecycle import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.task_registry import TaskFunction, task_registry
 
 logger = logging.getLogger(__name__)

@@ -13,11 +13,10 @@ import signal
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
-from django_task_queue.services.lifecycle import ClaimedTask, Failure
+from django_task_queue.outcomes import ClaimedTask, Failure, Outcome, Success
 from django_task_queue.services.validation import json_roundtrip
 from django_task_queue.states import AttemptOutcome
 from django_task_queue.task_registry import task_registry
@@ -33,14 +32,6 @@ class TaskTimeout(BaseException):
 
 class WorkerInterrupt(BaseException):
     """Raised inside task code when the worker is told to stop at once (a second signal)."""
-
-
-@dataclass(frozen=True)
-class Success:
-    result_json: str
-
-
-Outcome = Success | Failure
 
 
 def execute(task: ClaimedTask) -> Outcome:
@@ -134,7 +125,7 @@ def _message(exc: BaseException) -> str:
         return f"The task raised SystemExit({code}); a task cannot stop its worker"
     try:
         return str(exc) or repr(exc)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001  (any error reading task code's message is that message)
         return f"<{type(exc).__name__}: its message could not be read>"
 
 

@@ -1,5 +1,6 @@
-"""A worker's heartbeat thread: keeps the held tasks' leases, updates the worker registry and the
-metrics, and enforces the hard timeout when task code ignores the soft one."""
+"""A worker's heartbeat thread: updates the worker registry and its metrics; without a
+supervisor, also renews the leases of the tasks it holds and enforces the hard timeout when
+task code ignores the soft one (a supervisor does both from outside: lease_keeper.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from typing import Protocol
 from django_task_queue.broker.client import Broker, WorkerRecord
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import Failure
-from django_task_queue.states import AttemptOutcome
 from django_task_queue.worker.decisions import past_hard_timeout
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.held import HeldTasks, Running
-from django_task_queue.worker.leases import LeaseKeeper
+from django_task_queue.worker.own_leases import OwnLeases
 from django_task_queue.worker.recorder import OutcomeRecorder
 
 logger = logging.getLogger(__name__)
@@ -44,6 +43,8 @@ class Heartbeat(threading.Thread):
         held: HeldTasks,
         recorder: OutcomeRecorder,
         deps: WorkerDeps,
+        *,
+        keeps_leases: bool,
     ) -> None:
         super().__init__(name="dtq-heartbeat", daemon=True)
         self.worker = worker
@@ -51,7 +52,8 @@ class Heartbeat(threading.Thread):
         self.recorder = recorder
         self.stats = recorder.stats
         self.deps = deps
-        self.leases = LeaseKeeper(held, deps.store, recorder.worker_id)
+        # Without a supervisor to keep them: this process's own leases and hard timeout.
+        self.own_leases = OwnLeases(held, deps.store, recorder.worker_id) if keeps_leases else None
         self.stopped = threading.Event()
         self.wake = threading.Event()
 
@@ -76,8 +78,9 @@ class Heartbeat(threading.Thread):
         conf = get_settings()
         try:
             broker = self.deps.thread_broker()
-            self.leases.renew(broker)
-            self._enforce_hard_timeout(broker, conf.HARD_TIMEOUT_GRACE_S)
+            if self.own_leases is not None:
+                self.own_leases.renew(broker)
+                self._enforce_hard_timeout(broker, conf.HARD_TIMEOUT_GRACE_S)
             broker.record_worker(self.worker.record(), ttl_s=conf.WORKER_TTL_S)
             self.stats.flush(broker)
             self.worker.keep_announcements_drained()
@@ -104,15 +107,7 @@ class Heartbeat(threading.Thread):
 
     def _hard_timeout(self, broker: Broker, running: Running) -> None:
         """Task code ignored the soft timeout (blocked in C, or swallowed it): record and exit."""
-        timeout_s = running.task.timeout_s
-        failure = Failure(
-            AttemptOutcome.TIMEOUT,
-            "TimeoutError",
-            f"Task exceeded its timeout of {timeout_s:g} s and did not stop; "
-            "its worker process was replaced",
-            "",
-        )
-        if self.recorder.settle_hard_timeout(broker, self.held, running, failure) is not None:
+        if self.recorder.settle_hard_timeout(broker, self.held, running) is not None:
             self.flush_stats(broker)  # the process exits next: nothing else would write them
         logger.error(
             "hard timeout: task_id=%s attempt=%s worker=%s; exiting so the supervisor replaces it",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from django_task_queue.services.lifecycle import ClaimedTask, Completed
+from django_task_queue.outcomes import ClaimedTask, Completed
 
 ClaimResult = tuple[set[uuid.UUID], list[ClaimedTask] | None]
 

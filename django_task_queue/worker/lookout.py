@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 from django_task_queue.broker.client import Broker
-from django_task_queue.services.lifecycle import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.worker.decisions import (
     LastLook,
     Tuning,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from django_task_queue.broker.client import WorkerRecord
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker.claim_ahead import ClaimAhead
 from django_task_queue.worker.decisions import (
@@ -38,6 +38,7 @@ from django_task_queue.worker.held import ClaimInFlight, HeldTasks
 from django_task_queue.worker.lookout import Lookout
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.recorder import OutcomeRecorder
+from django_task_queue.worker.running_board import RunningBoard
 from django_task_queue.worker.slot import InlineSlot, Interrupted
 from django_task_queue.worker.stats import WorkerStats
 from django_task_queue.worker.stop_signals import StopSignals
@@ -51,7 +52,8 @@ _MAX_WAIT_S = 25.0
 
 class Worker:
     """Runs tasks of its queues until told to stop; `pace` is what it assumes of its tasks
-    before it has run any."""
+    before it has run any. Under a supervisor it shows what it runs on `board`, and the
+    supervisor keeps its leases; without one, its heartbeat keeps them."""
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class Worker:
         *,
         tuning: Tuning | None = None,
         pace: Pace | None = None,
+        board: RunningBoard | None = None,
     ) -> None:
         self.options = options
         self.worker_id = worker_id
@@ -73,7 +76,7 @@ class Worker:
         self.stats = WorkerStats()  # metric counts; the heartbeat writes them to Redis
         self.held = HeldTasks()
         self.recorder = OutcomeRecorder(deps.store, options.queues, worker_id, self.stats)
-        self.slot = InlineSlot(0, self.held, self.signals, self.stats, worker_id)
+        self.slot = InlineSlot(0, self.held, self.signals, self.stats, worker_id, board=board)
         self.tuning = tuning or Tuning()
         self.claim_ahead = (
             ClaimAhead(self.recorder, deps.store, deps.thread_broker)
@@ -81,7 +84,7 @@ class Worker:
             else None
         )
         self.lookout = Lookout(self.broker, self.queue_names, self.held, self.tuning)
-        self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
+        self.heartbeat = Heartbeat(self, self.held, self.recorder, deps, keeps_leases=board is None)
         self._store = deps.store
         self._outage_logged = False
 

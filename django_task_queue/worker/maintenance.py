@@ -1,5 +1,6 @@
 """The maintenance loops, each named for its one job and run on its own interval:
-Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis)."""
+Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis),
+Rollup (finished work → the statistics' per-minute rows)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.monitoring import rollup
 from django_task_queue.services import recovery
 from django_task_queue.store import ensure_usable_connection
+from django_task_queue.transitions import reap_expired_leases
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,7 @@ class Maintenance:
             _Loop("promoter", conf.PROMOTE_INTERVAL_S, self._promote),
             _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
             _Loop("reconciler", conf.RECONCILE_INTERVAL_S, self._reconcile),
+            _Loop("rollup", conf.ROLLUP_INTERVAL_S, self._roll_up),
         ]
         self._outage_logged = False
 
@@ -75,9 +81,13 @@ class Maintenance:
         recovery.promote_due(broker)
 
     def _reap(self) -> None:
-        recovery.reap_expired_leases(self._broker())
+        reap_expired_leases(self._broker())
 
     def _reconcile(self) -> None:
         broker = self._broker()
         recovery.reconcile(broker)
         recovery.sweep_stale_leases(broker)
+        broker.forget_dead_workers()  # so that reading the registry never has to write
+
+    def _roll_up(self) -> None:
+        rollup.fold(timezone.now())

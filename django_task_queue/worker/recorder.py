@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.services.lifecycle import ClaimedTask, Completed, Failure
+from django_task_queue.outcomes import ClaimedTask, Completed, Failure, Outcome, Success
 from django_task_queue.states import TaskStatus
 from django_task_queue.worker import django_bridge
 from django_task_queue.worker.deps import TaskStore
-from django_task_queue.worker.executor import Outcome, Success
 from django_task_queue.worker.held import ClaimResult, HeldTasks, Running
 from django_task_queue.worker.stats import WorkerStats
 
@@ -158,7 +157,7 @@ class OutcomeRecorder:
         self.store.unclaim(broker, tasks)
 
     def settle_hard_timeout(
-        self, broker: Broker, held: HeldTasks, running: Running, failure: Failure
+        self, broker: Broker, held: HeldTasks, running: Running
     ) -> TaskStatus | None:
         """Before the process exits at a hard timeout (from the heartbeat, while the loop's
         thread is stuck in task code): record what finished, give back what never started,
@@ -174,7 +173,7 @@ class OutcomeRecorder:
         ]
         self.flush(broker)
         self.give_back(broker, unstarted)
-        status = self.store.fail(broker, running.task, failure, duration_ms)
+        status = self.store.fail_timed_out(broker, running.task, duration_ms)
         if status is not None:
             self.stats.task_finished(
                 running.task, "retried" if status == "retry" else "failed", duration_ms

@@ -14,7 +14,7 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.metrics import definitions as defs
-from django_task_queue.services.lifecycle import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask
 
 
 class WorkerStats:

@@ -1,5 +1,7 @@
-"""The parent of a worker run: forks N worker processes, restarts any that dies (with a back-off
-against crash loops), runs the maintenance loops, and stops everything on a signal."""
+"""The parent of a worker run: forks N worker processes, keeps the leases of the tasks they hold,
+settles those tasks when one ends or passes a hard timeout (see lease_keeper.py), restarts any
+that dies (with a back-off against crash loops), runs the maintenance loops, and stops
+everything on a signal."""
 
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ from django_task_queue.conf import get_settings
 from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import EXIT_HARD_TIMEOUT
+from django_task_queue.worker.lease_keeper import Child, LeaseKeeper
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.running_board import RunningBoard
 
 logger = logging.getLogger("django_task_queue.supervisor")
 
@@ -31,12 +35,8 @@ _KILL_AFTER_S = 10.0
 
 
 @dataclass
-class _Child:
-    """One worker process the supervisor keeps running (not a task slot: a worker process's
-    room for one running task)."""
-
-    index: int
-    pid: int | None = None
+class _Slot(Child):
+    index: int = 0
     started: float = 0.0
     restart_delay_s: float = 0.0
     restart_at: float = 0.0
@@ -46,16 +46,24 @@ class _Child:
 class Supervisor:
     def __init__(self, options: WorkerOptions) -> None:
         self.options = options
-        self.children = [_Child(index=i) for i in range(options.workers)]
+        self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        # Each board is mapped before any fork, so every child of the slot shares it.
+        self.slots = [
+            _Slot(worker_id=self._worker_id(i), board=RunningBoard(), index=i)
+            for i in range(options.workers)
+        ]
         self.maintenance = Maintenance() if options.maintenance else None
+        self.keeper = LeaseKeeper()
         self.signals_received = 0
         self.stop_requested_at: float | None = None
-        self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
 
-    def worker_id(self, child: _Child) -> str:
+    def _worker_id(self, index: int) -> str:
         if self.options.workers == 1 and self.options.worker_id:
             return self.options.worker_id
-        return f"{self.base_id}-{child.index + 1}"
+        return f"{self.base_id}-{index + 1}"
+
+    def worker_id(self, slot: _Slot) -> str:
+        return slot.worker_id
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.signals_received += 1
@@ -65,10 +73,10 @@ class Supervisor:
         self._signal_children(signal.SIGTERM)
 
     def _signal_children(self, signum: int) -> None:
-        for child in self.children:
-            if child.pid is not None:
+        for slot in self.slots:
+            if slot.pid is not None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(child.pid, signum)
+                    os.kill(slot.pid, signum)
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
@@ -76,19 +84,22 @@ class Supervisor:
         if self.maintenance is not None and self.options.burst:
             # Burst mode drains what is due, so make everything due visible first.
             self.maintenance.run_all()
-        for child in self.children:
-            self._spawn(child)
-        while any(child.pid is not None or not child.finished for child in self.children):
+        self.keeper.adopt(self.slots)  # tasks left by an earlier run under the same ids
+        for slot in self.slots:
+            self._spawn(slot)
+        while any(slot.pid is not None or not slot.finished for slot in self.slots):
             self._reap_children()
+            self.keeper.settle(self.slots, stopping=self.signals_received >= 2)
             if self.signals_received:
                 self._escalate()
             else:
                 self._restart_due()
+            self.keeper.keep(self.slots)
             wait_s = 0.2
             if self.maintenance is not None and not self.signals_received:
                 wait_s = min(wait_s, self.maintenance.tick())
-            if all(child.pid is None for child in self.children) and (
-                self.signals_received or all(child.finished for child in self.children)
+            if all(slot.pid is None and slot.settled for slot in self.slots) and (
+                self.signals_received or all(slot.finished for slot in self.slots)
             ):
                 break
             time.sleep(max(wait_s, 0.01))
@@ -106,28 +117,30 @@ class Supervisor:
         if waited > grace + _KILL_AFTER_S:
             self._signal_children(signal.SIGKILL)
 
-    def _spawn(self, child: _Child) -> None:
+    def _spawn(self, slot: _Slot) -> None:
+        slot.board.clear()
         # A forked child must not share the parent's PostgreSQL socket.
         connections.close_all()
         pid = os.fork()
         if pid == 0:
-            self._run_child(child)
-        child.pid = pid
-        child.started = time.monotonic()
-        logger.info("worker %s started as pid %d", self.worker_id(child), pid)
+            self._child(slot)
+        slot.pid = pid
+        slot.started = time.monotonic()
+        logger.info("worker %s started as pid %d", self.worker_id(slot), pid)
 
-    def _run_child(self, child: _Child) -> None:
+    def _child(self, slot: _Slot) -> None:
         code = 1
         try:
             worker = Worker(
                 self.options,
-                self.worker_id(child),
+                slot.worker_id,
                 WorkerDeps.for_this_thread(),
                 tuning=Tuning(claim_ahead_max_task_ms=get_settings().PREFETCH_MAX_TASK_MS),
+                board=slot.board,
             )
             code = worker.run(supervised=True)
         except BaseException:
-            logger.exception("worker %s crashed", self.worker_id(child))
+            logger.exception("worker %s crashed", self.worker_id(slot))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -142,32 +155,31 @@ class Supervisor:
                 return
             if pid == 0:
                 return
-            child = next((c for c in self.children if c.pid == pid), None)
-            if child is None:
+            slot = next((s for s in self.slots if s.pid == pid), None)
+            if slot is None:
                 continue
-            child.pid = None
+            slot.pid = None
             code = os.waitstatus_to_exitcode(status)
+            slot.ended(pid, code)  # its tasks are settled before anything replaces it
             if code == 0:
-                child.finished = True
+                slot.finished = True
                 continue
-            lived_s = time.monotonic() - child.started
-            if code == EXIT_HARD_TIMEOUT or lived_s >= _MIN_HEALTHY_S:
-                child.restart_delay_s = 0.0
+            lived_s = time.monotonic() - slot.started
+            if code == EXIT_HARD_TIMEOUT or slot.timed_out or lived_s >= _MIN_HEALTHY_S:
+                slot.restart_delay_s = 0.0
             else:
-                child.restart_delay_s = min(
-                    _MAX_RESTART_DELAY_S, max(0.5, child.restart_delay_s * 2)
-                )
-            child.restart_at = time.monotonic() + child.restart_delay_s
+                slot.restart_delay_s = min(_MAX_RESTART_DELAY_S, max(0.5, slot.restart_delay_s * 2))
+            slot.restart_at = time.monotonic() + slot.restart_delay_s
             logger.warning(
                 "worker %s (pid %d) exited with %d; restarting in %.1f s",
-                self.worker_id(child),
+                self.worker_id(slot),
                 pid,
                 code,
-                child.restart_delay_s,
+                slot.restart_delay_s,
             )
 
     def _restart_due(self) -> None:
         now = time.monotonic()
-        for child in self.children:
-            if child.pid is None and not child.finished and now >= child.restart_at:
-                self._spawn(child)
+        for slot in self.slots:
+            if slot.pid is None and slot.settled and not slot.finished and now >= slot.restart_at:
+                self._spawn(slot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,13 @@ def start_worker(broker: Broker, queues: list[str], state: str = "idle") -> None
         tasks_done=0,
     )
     broker.record_worker(record, ttl_s=30)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The schema fuzzer's figure: operations run and cases generated (test_schema_fuzz.py)."""
+    fuzz = sys.modules.get("tests.api.test_schema_fuzz")
+    cases = getattr(fuzz, "CASES_RUN", None)
+    if cases:
+        terminalreporter.write_line(
+            f"schemathesis: {len(cases)} operations, {sum(cases.values())} cases generated"
+        )

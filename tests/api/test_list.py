@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from django_task_queue.api import queries
+from django_task_queue.monitoring import tasks
 from tests.api.conftest import body
 from tests.support.rows import MakeTask
 
@@ -207,7 +207,7 @@ def test_an_unfiltered_list_of_a_large_table_uses_postgres_estimate(
 ) -> None:
     make_task()
 
-    with mock.patch.object(queries, "table_estimate", return_value=2_500_000):
+    with mock.patch.object(tasks, "table_estimate", return_value=2_500_000):
         data = listed(api)
 
     assert (data["meta"]["count"], data["meta"]["count_is_estimate"]) == (2_500_000, True)
@@ -217,7 +217,7 @@ def test_a_filtered_count_stops_at_the_cap_and_says_so(api: APIClient, make_task
     for _ in range(4):
         make_task(status="failed")
 
-    with mock.patch.object(queries, "COUNT_CAP", 3):
+    with mock.patch.object(tasks, "COUNT_CAP", 3):
         data = listed(api, status="failed", page_size=2)
 
     assert (data["meta"]["count"], data["meta"]["count_is_estimate"]) == (3, True)

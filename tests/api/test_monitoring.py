@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from django_task_queue.api.monitoring import json_safe
 from django_task_queue.broker.client import Broker
+from django_task_queue.monitoring.task_functions import json_safe
 from tests.api.conftest import body, start_worker
 from tests.support.rows import MakeTask, add_attempt
 

@@ -10,9 +10,9 @@ from django.db import OperationalError
 from rest_framework.test import APIClient
 
 from django_task_queue import services
-from django_task_queue.api import monitoring
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
+from django_task_queue.monitoring import health
 from tests.api.conftest import body
 from tests.support.rows import MakeTask
 
@@ -52,7 +52,7 @@ def test_health_is_503_naming_redis(api: APIClient) -> None:
 
 @pytest.mark.django_db
 def test_health_is_503_naming_postgres_when_it_does_not_answer(api: APIClient) -> None:
-    with mock.patch.object(monitoring, "_postgres_error", return_value="connection refused"):
+    with mock.patch.object(health, "_postgres_error", return_value="connection refused"):
         response = api.get("/api/health/")
 
     assert response.status_code == 503

@@ -26,7 +26,20 @@ field_names = st.sampled_from(
     ["task_name", "args", "kwargs", "priority", "max_retries", "retry_delay", "timeout",
      "queue_name", "run_after", "countdown", "tasks"]
 ) | text  # fmt: skip
-task_names = st.sampled_from(["add_numbers", "slow_task", "test_noop", "nope"])
+# Dotted names too: a name must never make the server import a module (or answer 500).
+dotted_names = st.lists(
+    st.sampled_from(["", "os", "tests", "support", "no_such", "django_task_queue", "conf", "."]),
+    min_size=1,
+    max_size=4,
+).map(".".join)
+task_names = (
+    st.sampled_from(
+        ["add_numbers", "slow_task", "test_noop", "nope", ".", "..", "os.system",
+         "tests.support.named_by_requests.side_effect.hidden", "tests.support.django_tasks.add"]
+    )
+    | dotted_names
+    | text
+)  # fmt: skip
 create_bodies = st.dictionaries(field_names, json_values, max_size=6) | st.builds(
     lambda name, extra: {"task_name": name, **extra},
     task_names,

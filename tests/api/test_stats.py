@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from django_task_queue.api import stats as stats_module
 from django_task_queue.broker.client import Broker
+from django_task_queue.monitoring import statistics as stats_module
 from django_task_queue.services import enqueue
 from tests.api.conftest import body
 from tests.support.rows import MakeTask, add_attempt

@@ -10,9 +10,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from django_task_queue.api import rollup
-from django_task_queue.api import stats as stats_module
-from django_task_queue.api.queries import iso
 from django_task_queue.models import (
     Attempt,
     DurationBucket,
@@ -21,6 +18,9 @@ from django_task_queue.models import (
     Task,
     ThroughputMinute,
 )
+from django_task_queue.monitoring import rollup
+from django_task_queue.monitoring import statistics as stats_module
+from django_task_queue.timeutil import iso
 from tests.support.rows import MakeTask, add_attempt
 
 NOW = timezone.now().replace(second=30, microsecond=0)
@@ -28,17 +28,22 @@ NOW = timezone.now().replace(second=30, microsecond=0)
 pytestmark = pytest.mark.usefixtures("broker")
 
 
-def stats_at(moment: datetime, minutes: int = 60) -> dict[str, Any]:
+def read_stats_at(moment: datetime, minutes: int = 60) -> dict[str, Any]:
     with mock.patch.object(timezone, "now", return_value=moment):
         return stats_module.compute_stats(minutes)
+
+
+def stats_at(moment: datetime, minutes: int = 60) -> dict[str, Any]:
+    """The figures read just after a step of the rollup loop at `moment`."""
+    rollup.fold(moment)
+    return read_stats_at(moment, minutes)
 
 
 def raw_stats_at(moment: datetime, minutes: int = 60) -> dict[str, Any]:
     """The same figures from the raw rows alone, as before there was a rollup."""
     for model in (ThroughputMinute, DurationBucket, InFlightAttempt, StatsRollup):
         model.objects.all().delete()
-    with mock.patch.object(rollup, "fold"):
-        return stats_at(moment, minutes)
+    return read_stats_at(moment, minutes)
 
 
 def finished_task(
@@ -160,6 +165,25 @@ def test_truncating_the_task_table_starts_the_rollup_afresh(make_task: MakeTask)
 
     assert sum(e["completed"] for e in stats_at(NOW)["throughput"]) == 0
     assert stats_at(NOW)["run_time_ms"]["p50"] is None
+
+
+def test_a_rollup_the_truncated_task_table_left_is_not_read_before_the_next_fold(
+    make_task: MakeTask,
+) -> None:
+    # given a rollup holding a finished task, then a truncated task table
+    finished_task(make_task, NOW - timedelta(minutes=30), wait_s=1, run_ms=10)
+    rollup.fold(NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (the attempts' foreign key)
+        cursor.execute("TRUNCATE django_task_queue_task CASCADE")
+
+    # when the statistics are read before the rollup loop runs again
+    data = read_stats_at(NOW)
+
+    # then the old rollup's minutes are not counted
+    assert sum(e["completed"] for e in data["throughput"]) == 0
+    assert data["run_time_ms"]["p50"] is None
+    assert ThroughputMinute.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -66,18 +66,19 @@ def test_killed_process_group_task_is_rerun_by_another_worker(
 def test_a_worker_resumed_after_losing_its_lease_cannot_overwrite_the_newer_attempt(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:
-    start_worker("--workers=1")
-    start_worker("--workers=1")
+    runs = [start_worker("--workers=1"), start_worker("--workers=1")]
     task = _sleeper(marker_dir, "c", 3.0)
     wait_for(lambda: pids_that_recorded(marker_dir, "start:c"), what="the task to start")
     (stale,) = pids_that_recorded(marker_dir, "start:c")
+    # The supervisor keeps its children's leases: stop it with them, as a frozen host would be.
+    (stale_run,) = [run for run in runs if run.pid == os.getpgid(stale)]
 
-    os.kill(stale, signal.SIGSTOP)
+    os.killpg(stale_run.pid, signal.SIGSTOP)
     try:
         wait_for(lambda: Task.objects.get(pk=task.pk).attempt == 2, timeout_s=15, what="a takeover")
         assert process_state(stale) == "T"
     finally:
-        os.kill(stale, signal.SIGCONT)
+        os.killpg(stale_run.pid, signal.SIGCONT)
 
     wait_for(lambda: labels(marker_dir).count("end:c") == 2, timeout_s=15, what="both to finish")
     wait_for(lambda: _status(task) == "success", what="the newer attempt to succeed")
@@ -99,8 +100,11 @@ def test_a_task_that_ignores_its_timeout_is_stopped_and_the_pool_keeps_serving(
 
     wait_for(lambda: _status(after) == "success", timeout_s=15, what="the pool to keep serving")
     stored = Task.objects.get(pk=stubborn.pk)
-    assert stored.attempts.get().outcome == "timeout"
-    assert "exited with 70; restarting in 0.0 s" in run.log()
+    attempt = stored.attempts.get()
+    assert attempt.outcome == "timeout"
+    assert "its worker process was killed and replaced" in (attempt.error_message or "")
+    assert "is past its hard timeout; killing the process" in run.log()
+    assert "exited with -9; restarting in 0.0 s" in run.log()
 
 
 def test_every_waiting_task_runs_after_redis_is_flushed_under_a_running_worker(

@@ -18,7 +18,13 @@ from django.utils import timezone
 from django_task_queue.backends import TaskQueueBackend
 from django_task_queue.broker.client import Broker
 from tests.support import django_tasks
-from tests.support.processes import ROOT, WorkerProcess, database_url, wait_for
+from tests.support.processes import (
+    ROOT,
+    TEST_TASK_MODULES,
+    WorkerProcess,
+    database_url,
+    wait_for,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -118,7 +124,11 @@ def test_get_result_works_from_another_process(start_worker: StartWorker) -> Non
     output = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url()},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "TASK_QUEUE_TASK_MODULES": TEST_TASK_MODULES,
+        },
         capture_output=True,
         text=True,
         check=True,

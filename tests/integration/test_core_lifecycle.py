@@ -20,11 +20,12 @@ from django_task_queue.exceptions import (
     TaskValidationError,
 )
 from django_task_queue.models import Attempt, Task
+from django_task_queue.outcomes import Success
 from django_task_queue.services import TaskSpec, cancel, enqueue, enqueue_many, retry
-from django_task_queue.services.lifecycle import claim_batch
+from django_task_queue.transitions import claim_batch
 from django_task_queue.worker import executor
 from django_task_queue.worker.decisions import Tuning
-from django_task_queue.worker.executor import Success, execute
+from django_task_queue.worker.executor import execute
 from tests.support.drain import drain, work_until
 from tests.support.markers import labels
 

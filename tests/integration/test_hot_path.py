@@ -18,17 +18,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import Broker, PushEntry, QueueDepths, get_broker
+from django_task_queue.broker.client import Broker, PushEntry, get_broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
+from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
-from django_task_queue.services.lifecycle import (
-    ClaimedTask,
-    Completed,
-    claim_batch,
-    complete_and_claim,
-)
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import claim_batch, complete_and_claim
 from django_task_queue.worker.decisions import Pace, Tuning
 from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from django_task_queue.worker.loop import Worker
@@ -136,7 +133,7 @@ def _params_for_every_statement(wanted: list[str]) -> dict[str, Any]:
         "attempts": [1, 1],
         "task_id": wanted[0],
         "attempt": 1,
-        "status": "failed",
+        "will_retry": False,
         "retry_count": 0,
         "next_retry_at": None,
         "error_message": "boom",

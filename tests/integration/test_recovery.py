@@ -13,9 +13,10 @@ from pytest_django.fixtures import Settings
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.models import Task
+from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.services import enqueue, recovery
-from django_task_queue.services.lifecycle import ClaimedTask, Completed, claim_batch, complete_many
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import claim_batch, complete_many, reap_expired_leases
 from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from tests.conftest import TEST_PREFIX
 from tests.support.drain import drain, work_until
@@ -56,7 +57,7 @@ def test_an_expired_lease_makes_the_task_run_again(stores: Broker) -> None:
     _claim(stores, "doomed-worker")
     _expire_lease(task.id)
 
-    assert recovery.reap_expired_leases(stores) == 1
+    assert reap_expired_leases(stores) == 1
     drain()
 
     stored = Task.objects.get(pk=task.pk)
@@ -68,7 +69,7 @@ def test_a_stale_worker_cannot_overwrite_the_newer_attempt(stores: Broker) -> No
     task = enqueue("add_numbers", [1, 2])
     stale = _claim(stores, "stale-worker")
     _expire_lease(task.id)
-    recovery.reap_expired_leases(stores)
+    reap_expired_leases(stores)
     fresh = _claim(stores, "fresh-worker")
 
     stale_applied = complete_many(stores, [_completed(stale, "999")])
@@ -91,7 +92,7 @@ def test_a_task_lost_too_often_is_failed_as_a_poison_pill(
     for worker_id in ("w1", "w2"):
         _claim(stores, worker_id)
         _expire_lease(task.id)
-        recovery.reap_expired_leases(stores)
+        reap_expired_leases(stores)
 
     stored = Task.objects.get(pk=task.pk)
     assert stored.status == "failed"
@@ -106,7 +107,7 @@ def test_tasks_lost_together_run_alone_next_so_one_culprit_cannot_fail_the_other
     claim_batch(stores, ["default"], "dying-worker", 10)  # claimed together, then it died
     for task in tasks:
         _expire_lease(task.id)
-    recovery.reap_expired_leases(stores)
+    reap_expired_leases(stores)
     store = _CountingGiveBacks()
 
     drain(deps=WorkerDeps(broker=stores, store=store))

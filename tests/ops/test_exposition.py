@@ -11,7 +11,7 @@ from django_task_queue.broker.metrics import MetricsStore
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.metrics.definitions import RUN_SECONDS, format_number
 from django_task_queue.metrics.exposition import Family, Sample, histogram_samples, render
-from django_task_queue.services.lifecycle import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.timeutil import from_ms
 from django_task_queue.worker.stats import WorkerStats
 

@@ -19,6 +19,8 @@ from django_task_queue.broker.client import get_broker
 from tests.conftest import TEST_PREFIX, TEST_REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
+# The test task modules every process of the tests imports at start-up, as a project lists its own.
+TEST_TASK_MODULES = "tests.support.tasks,tests.support.django_tasks"
 
 # Short leases and fast maintenance keep recovery tests to seconds.
 FAST_RECOVERY = {
@@ -63,7 +65,7 @@ class WorkerProcess:
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
-            "TASK_QUEUE_TASK_MODULES": "tests.support.tasks",
+            "TASK_QUEUE_TASK_MODULES": TEST_TASK_MODULES,
             "TASK_QUEUE_OVERRIDES": json.dumps(
                 {
                     "REDIS_URL": TEST_REDIS_URL,

@@ -1,7 +1,10 @@
 """Task functions that only the tests register (workers started by tests import this module)."""
 
 import contextlib
+import math
 import os
+import re
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -158,6 +161,31 @@ def returns_text(length: int) -> str:
 @task_registry.register("test_ignores_sigterm")
 def ignores_sigterm() -> None:
     """Set SIGTERM aside for good, as some libraries do when they run their own processes."""
-    import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _backtracking_length(seconds: float) -> int:
+    """The length of input on which `(a+)+$` backtracks for about `seconds`, in one C call."""
+    length, spent_s = 14, 0.0
+    while spent_s < 0.05:
+        length += 1
+        started = time.perf_counter()
+        re.match(r"(a+)+$", "a" * length + "b")
+        spent_s = time.perf_counter() - started
+    # Each more character doubles the time.
+    return length + max(0, math.ceil(math.log2(seconds / spent_s)))
+
+
+@task_registry.register("test_holds_the_gil", max_retries=0, timeout=300)
+def holds_the_gil(marker_dir: str, label: str, seconds: float, deaf: bool = False) -> str:
+    """Keep the GIL for about `seconds` in one regular expression match, as C code can;
+    `deaf`: with the soft timeout's signal ignored, as in C code that never checks for
+    signals (the regex engine does check, so it would be interrupted)."""
+    if deaf:
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    length = _backtracking_length(seconds)
+    record(marker_dir, f"start:{label}")
+    re.match(r"(a+)+$", "a" * length + "b")
+    record(marker_dir, f"end:{label}")
+    return label

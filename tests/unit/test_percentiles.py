@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from django_task_queue.api.percentiles import (
+from django_task_queue.monitoring.percentiles import (
     Durations,
     bucket_midpoint,
     bucket_of,

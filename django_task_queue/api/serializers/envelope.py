@@ -12,7 +12,7 @@ class ErrorEnvelopeSerializer(serializers.Serializer[object]):
     message = serializers.CharField()
     # Declared fields leave the class (DRF's metaclass collects them), so the names may
     # shadow Serializer attributes at runtime; the stubs do not know that.
-    errors = serializers.DictField(  # type: ignore[assignment]
+    errors = serializers.DictField(  # type: ignore[assignment]  # a declared field, see above
         child=serializers.ListField(child=serializers.CharField()),
         help_text='Messages by field, e.g. "tasks[3].args"; {} when no field is to blame.',
     )

@@ -16,10 +16,10 @@ from django_task_queue.api.fields import (
     StrictFloatField,
     StrictIntegerField,
 )
-from django_task_queue.api.queries import waiting_reason
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.models import Attempt, Task
+from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.priorities import PRIORITY_BY_NAME
 from django_task_queue.services import TaskSpec
 from django_task_queue.services.producer import build_row

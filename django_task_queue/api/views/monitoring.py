@@ -7,7 +7,6 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from django_task_queue.api import monitoring
 from django_task_queue.api.params import given
 from django_task_queue.api.serializers.envelope import ErrorEnvelopeSerializer, envelope
 from django_task_queue.api.serializers.monitoring import (
@@ -20,8 +19,12 @@ from django_task_queue.api.serializers.monitoring import (
     UnhealthySerializer,
     WorkerSerializer,
 )
-from django_task_queue.api.stats import compute_stats
 from django_task_queue.api.views.base import COMMON_ERRORS, ApiView, ok
+from django_task_queue.monitoring.failures import failure_groups
+from django_task_queue.monitoring.health import health
+from django_task_queue.monitoring.statistics import compute_stats
+from django_task_queue.monitoring.task_functions import describe_task_functions
+from django_task_queue.monitoring.workers import list_workers
 
 BAD_QUERY = {400: ErrorEnvelopeSerializer}
 
@@ -47,7 +50,7 @@ class FailuresView(ApiView):
     def get(self, request: Request) -> Response:
         params = FailuresQuerySerializer(data=given(request.query_params))
         params.is_valid(raise_exception=True)
-        groups = monitoring.failure_groups(params.validated_data["minutes"])
+        groups = failure_groups(params.validated_data["minutes"])
         return ok(FailureGroupSerializer(groups, many=True).data)
 
 
@@ -57,7 +60,7 @@ class WorkersView(ApiView):
         responses={200: envelope(WorkerSerializer, many=True), **COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return ok(WorkerSerializer(monitoring.list_workers(), many=True).data)
+        return ok(WorkerSerializer(list_workers(), many=True).data)
 
 
 class TaskFunctionsView(ApiView):
@@ -66,7 +69,7 @@ class TaskFunctionsView(ApiView):
         responses={200: envelope(TaskFunctionSerializer, many=True), **COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        functions = monitoring.describe_task_functions()
+        functions = describe_task_functions()
         return ok(TaskFunctionSerializer(functions, many=True).data)
 
 
@@ -76,7 +79,7 @@ class HealthView(ApiView):
         responses={**COMMON_ERRORS, 200: envelope(HealthSerializer), 503: UnhealthySerializer},
     )
     def get(self, request: Request) -> Response:
-        healthy, report = monitoring.health()
+        healthy, report = health()
         data = HealthSerializer(report).data
         if healthy:
             return ok(data)

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.monitoring.queues import StatusReport, queue_status
+from django_task_queue.monitoring.workers import local_workers
 from django_task_queue.states import TaskStatus
-from django_task_queue.status import StatusReport, local_workers, queue_status
 
 _STATUSES = [status.value for status in TaskStatus]
 _DEPTHS = ["ready", "delayed", "processing"]

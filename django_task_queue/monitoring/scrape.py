@@ -1,4 +1,4 @@
-"""Gathers what /metrics reports: the stored counters and histograms, queue depths, live workers.
+"""What one /metrics scrape reports: the stored counters and histograms, queue depths, live workers.
 
 Everything comes from Redis in a handful of round trips; PostgreSQL is not queried, so a scrape
 stays cheap however large the task table grows.
@@ -6,10 +6,11 @@ stays cheap however large the task table grows.
 
 from __future__ import annotations
 
-from django_task_queue.broker.client import Broker, QueueDepths
+from django_task_queue.broker.client import Broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.metrics import definitions as defs
-from django_task_queue.metrics.exposition import Family, Sample, histogram_samples, render
+from django_task_queue.metrics.exposition import Family, Sample, histogram_samples
 
 
 def collect(broker: Broker) -> list[Family]:
@@ -26,10 +27,6 @@ def collect(broker: Broker) -> list[Family]:
         _depth_family(depths),
         Family(defs.WORKERS_ALIVE, "gauge", defs.WORKERS_ALIVE_HELP, [Sample((), len(workers))]),
     ]
-
-
-def render_metrics(broker: Broker) -> str:
-    return render(collect(broker))
 
 
 def _counter_families(values: MetricValues) -> list[Family]:

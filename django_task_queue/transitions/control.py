@@ -1,4 +1,5 @@
-"""What users do to tasks after enqueueing them: cancel a waiting one, retry a finished one."""
+"""Cancel and retry: what users do to tasks after enqueueing them (the API, the admin, the
+commands), cancel a waiting one or run a finished one again."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import get_broker
+from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransitionError
 from django_task_queue.models import Task
-from django_task_queue.services.producer import push_after_commit, push_entry
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,6 @@
-"""Keeping the leases of the tasks a worker holds, so that the reaper leaves them alone.
-
-The keeper reads only `HeldTasks` and writes through the task store, so it runs wherever the held
-tasks can be read: today in the worker's own heartbeat thread.
+"""A worker without a supervisor keeps its own leases, from its heartbeat thread: it renews the
+lease of every task it holds, so that the reaper leaves them alone. Under a supervisor, the
+supervisor keeps them instead (lease_keeper.py), out of reach of task code.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from django_task_queue.worker.held import HeldTasks
 logger = logging.getLogger("django_task_queue.worker.heartbeat")
 
 
-class LeaseKeeper:
+class OwnLeases:
     """Renews the lease of every task held; warns when a running task has lost its lease."""
 
     def __init__(self, held: HeldTasks, store: TaskStore, worker_id: str) -> None:

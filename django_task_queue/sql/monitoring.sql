@@ -1,5 +1,5 @@
--- The API's monitoring queries, looked up by name (see api/sql/__init__.py).
--- Priority bands come in as parameters so that priorities.py stays their one definition.
+-- The read side's statements (django_task_queue/monitoring/), run by name through store.py.
+-- Only the rollup's fold, run by the supervisor's rollup loop, writes.
 
 -- name: finished_status_counts --
 -- Exact, on a table small enough to count; failed comes with queue_status_counts.
@@ -94,9 +94,9 @@ SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
 -- costs more than it saves (a 1-ms scan took 7 ms behind a Gather). For this transaction only.
 SELECT set_config('max_parallel_workers_per_gather', '0', true);
 
--- name: rollup_lock --
--- One fold at a time (the key is any constant of our own).
-SELECT pg_advisory_xact_lock(7405326117803296769);
+-- name: rollup_try_lock --
+-- One fold at a time, held to the end of the transaction (the key is any constant of our own).
+SELECT pg_try_advisory_xact_lock(7405326117803296769);
 
 -- name: rollup_state --
 SELECT r.folded_until, r.source, pg_relation_filenode('django_task_queue_task')::bigint
@@ -104,7 +104,9 @@ FROM (SELECT 1) AS one
 LEFT JOIN django_task_queue_statsrollup r ON r.id = 1;
 
 -- name: folded_until --
-SELECT folded_until FROM django_task_queue_statsrollup WHERE id = 1;
+-- None until the fold has seen the task table as it is: a TRUNCATE changes its filenode.
+SELECT folded_until FROM django_task_queue_statsrollup
+WHERE id = 1 AND source = pg_relation_filenode('django_task_queue_task');
 
 -- name: rollup_clear --
 WITH minutes AS (DELETE FROM django_task_queue_throughputminute),
@@ -222,10 +224,8 @@ ORDER BY g.n DESC, g.last_seen_at DESC;
 SELECT reltuples::bigint FROM pg_class WHERE oid = 'django_task_queue_task'::regclass;
 
 -- name: task_names_containing --
--- The distinct task names that contain a text, case-insensitively (as icontains would match).
--- Task names come from the registry, so there are few: the recursion skips through the
--- task-name index one name at a time, a probe per name, instead of reading every row. It lets
--- the search do without a trigram index on the name, which every status change had to update.
+-- The distinct task names that contain a text, case-insensitively (as icontains would match),
+-- by a loose index scan: one probe per name (there are few), no trigram index to keep up.
 WITH RECURSIVE names(name) AS (
     (SELECT task_name FROM django_task_queue_task ORDER BY task_name LIMIT 1)
     UNION ALL
@@ -238,3 +238,35 @@ WITH RECURSIVE names(name) AS (
 )
 SELECT name FROM names
 WHERE name IS NOT NULL AND strpos(upper(name), upper(%(text)s)) > 0;
+
+-- name: counts_by_queue --
+SELECT queue_name, status, count(*)
+FROM django_task_queue_task
+GROUP BY queue_name, status;
+
+-- name: queue_names --
+-- Distinct queue names by a loose index scan: one index probe per name, not a table scan.
+WITH RECURSIVE names AS (
+    (SELECT queue_name AS name FROM django_task_queue_task ORDER BY queue_name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT t.queue_name FROM django_task_queue_task t
+            WHERE t.queue_name > names.name ORDER BY t.queue_name LIMIT 1)
+    FROM names
+    WHERE names.name IS NOT NULL
+)
+SELECT name FROM names WHERE name IS NOT NULL LIMIT %(limit)s;
+
+-- name: task_names --
+-- Distinct task names by a loose index scan (dtq_task_name_created leads with task_name).
+WITH RECURSIVE names AS (
+    (SELECT task_name AS name FROM django_task_queue_task ORDER BY task_name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT t.task_name FROM django_task_queue_task t
+            WHERE t.task_name > names.name ORDER BY t.task_name LIMIT 1)
+    FROM names
+    WHERE names.name IS NOT NULL
+)
+SELECT name FROM names WHERE name IS NOT NULL LIMIT %(limit)s;
+
+-- name: ping --
+SELECT 1;

@@ -1,41 +1,33 @@
-"""The statistics rollup: finished work folded into per-minute rows once it can no longer change.
+"""The statistics rollup: finished work folded into per-minute rows once it can no longer change,
+and the reads of a window that combine those rows with the raw rows after them.
 
-A window of GET /api/stats/ spans up to a day: counting and sorting a day of task and attempt
-rows costs a second or more, on every request. So a request first folds the work finished since
-the last fold into ThroughputMinute (successes and final failures per minute) and DurationBucket
-(log-scaled histograms of first-attempt waits and of run times, per minute), then reads those
-rows for the part of its window they hold and the raw rows for the rest.
-
-The watermark, StatsRollup.folded_until, splits the two: every task completed and every attempt
-finished before it is in the rollup; what completes or finishes at or after it is read raw. It
-follows the clock at SETTLE behind (a claim committed just after its timestamp, clocks a little
-apart), one minute at a time. An outcome can still be written later with an earlier time (a
-worker writes a batch's successes together, each stamped with its own finish): the fold notes
-the attempts in flight (InFlightAttempt), and the next fold adds those outcomes, so they show a
-minute late rather than never.
-
-The rollup records outcomes as they happened: a failed task retried by hand afterwards, or
-purged, still counts in the minute it failed. A TRUNCATE of the task table changes its
-relfilenode, and the rollup then starts afresh.
+The fold writes; the supervisor runs it as the rollup maintenance loop, never a request. How the
+watermark splits the two and why late outcomes still count: docs/architecture.md, "Statistics".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from django_task_queue.api import sql
-from django_task_queue.api.percentiles import GROWTH, Durations
-from django_task_queue.priorities import priority_name
+from django_task_queue import store
+from django_task_queue.monitoring.percentiles import GROWTH, Durations
+from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
 
 MAX_WINDOW_MINUTES = 1440
 SETTLE = timedelta(minutes=2)
 _MINUTE = timedelta(minutes=1)
+# The fold splits priorities into bands with these, so that priorities.py stays their definition.
+_BAND_PARAMS: Mapping[str, int] = {
+    "critical": PRIORITY_BY_NAME["critical"],
+    "high": PRIORITY_BY_NAME["high"],
+    "low": PRIORITY_BY_NAME["low"],
+}
 
 
 def minute_of(moment: datetime) -> datetime:
@@ -43,22 +35,24 @@ def minute_of(moment: datetime) -> datetime:
 
 
 def fold(now: datetime) -> None:
-    """Fold into the rollup the work finished since the last fold, in one transaction."""
+    """Fold into the rollup the work finished since the last fold, in one transaction (the
+    rollup loop's step; StoreUnavailableError when PostgreSQL is down)."""
     horizon = minute_of(now) - timedelta(minutes=MAX_WINDOW_MINUTES + 1)  # no window reaches it
-    with transaction.atomic():
-        sql.fetch_all("rollup_lock")
-        folded_until, source, table_source = sql.fetch_all("rollup_state")[0]
+    with store.translated(), transaction.atomic():
+        if not store.write("rollup_try_lock")[0][0]:
+            return  # another process is folding; the next turn will find less to do
+        folded_until, source, table_source = store.read("rollup_state")[0]
         afresh = source != table_source  # no rollup yet, or the task table was truncated
         if afresh:
-            sql.fetch_all("rollup_clear")
+            store.write("rollup_clear")
         start = horizon if afresh else max(folded_until, horizon)
         target = max(start, minute_of(now - SETTLE))
         if target == start and not afresh:
             return
         params = {"since": start, "until": target, "horizon": horizon, "growth": GROWTH}
-        sql.fetch_all("fold", {**params, **sql.BAND_PARAMS})
-        sql.fetch_all("rollup_trim", params)
-        sql.fetch_all("rollup_advance", {"folded_until": target, "source": table_source})
+        store.write("fold", {**params, **_BAND_PARAMS})
+        store.write("rollup_trim", params)
+        store.write("rollup_advance", {"folded_until": target, "source": table_source})
 
 
 @contextmanager
@@ -69,13 +63,14 @@ def one_snapshot() -> Iterator[None]:
         yield
         return
     with transaction.atomic():
-        sql.fetch_all("repeatable_read")
-        sql.fetch_all("serial_plans")
+        store.read("repeatable_read")
+        store.read("serial_plans")
         yield
 
 
 def folded_until() -> datetime | None:
-    rows = sql.fetch_all("folded_until")
+    """The watermark; None before the first fold, or when the task table was truncated since."""
+    rows = store.read("folded_until")
     return rows[0][0] if rows else None
 
 
@@ -84,8 +79,8 @@ def throughput(
 ) -> dict[datetime, tuple[int, int]]:
     """(completed, failed) of each minute of [since, until) that had any."""
     live_from = _live_from(since, until, folded)
-    rows = sql.fetch_all("rolled_throughput", {"since": since, "until": live_from})
-    rows += sql.fetch_all("throughput", {"since": live_from, "until": until})
+    rows = store.read("rolled_throughput", {"since": since, "until": live_from})
+    rows += store.read("throughput", {"since": live_from, "until": until})
     return {minute: (completed, failed) for minute, completed, failed in rows}
 
 
@@ -108,14 +103,14 @@ def durations(since: datetime, now: datetime, folded: datetime | None) -> Window
     live_from = _live_from(first_minute, now, folded)
     params = {"since": since, "first_minute": first_minute, "live_from": live_from}
     found = WindowDurations()
-    rolled = sql.fetch_all("rolled_durations", params) if folded is not None else []
+    rolled = store.read("rolled_durations", params) if folded is not None else []
     for figure, band, bucket, count in rolled:
         target = found.wait_by_band[band] if figure == "wait" else found.run
         target.buckets[bucket] += count
-    waits = sql.fetch_all("live_waits", {**params, "folded_until": folded or since})
+    waits = store.read("live_waits", {**params, "folded_until": folded or since})
     for priority, wait_ms in waits:
         found.wait_by_band[priority_name(priority)].values.append(wait_ms)
-    found.run.values.extend(ms for (ms,) in sql.fetch_all("live_run_times", params))
+    found.run.values.extend(ms for (ms,) in store.read("live_run_times", params))
     return found
 
 

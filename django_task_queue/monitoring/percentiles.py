@@ -2,8 +2,8 @@
 
 A bucket b of the log-scaled histogram holds the milliseconds v with
 floor(ln(1 + v) / ln(GROWTH)) = b: each bucket is GROWTH times as wide as the one before, so a
-bucket's midpoint is within 1 % of (1 + v) of every value in it. monitoring.sql fills the rollup
-with the same formula.
+bucket's midpoint is within 1 % of (1 + v) of every value in it. sql/monitoring.sql fills the
+rollup with the same formula.
 """
 
 from __future__ import annotations

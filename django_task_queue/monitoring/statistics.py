@@ -2,6 +2,7 @@
 
 The current state (counts, waiting tasks) is read live; the window's throughput and percentiles
 come from the rollup for the minutes it holds and from the raw rows for the rest (rollup.py).
+Only reads: the rollup is folded by its maintenance loop, not here.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from django_task_queue.api import rollup, sql
-from django_task_queue.api.percentiles import Durations
-from django_task_queue.api.queries import iso, table_estimate
-from django_task_queue.api.rollup import WindowDurations
-from django_task_queue.broker.client import QueueDepths, WorkerRecord, get_broker
+from django_task_queue import store
+from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.monitoring import rollup
+from django_task_queue.monitoring.percentiles import Durations
+from django_task_queue.monitoring.rollup import WindowDurations
+from django_task_queue.monitoring.tasks import table_estimate
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
 from django_task_queue.states import TaskStatus
+from django_task_queue.timeutil import iso
 
 # Up to this many rows a GROUP BY over the whole table stays well under 100 ms; beyond it
 # success and cancelled (the bulk, and slow to change) come from PostgreSQL's statistics.
@@ -59,7 +63,6 @@ class WaitingSummary:
 def compute_stats(window_minutes: int) -> dict[str, Any]:
     now = timezone.now()
     since = now - timedelta(minutes=window_minutes)
-    rollup.fold(now)
     with rollup.one_snapshot():
         folded = rollup.folded_until()
         waiting, by_queue = _waiting_summary(now)
@@ -92,7 +95,7 @@ def _status_counts(by_queue: dict[str, dict[str, int]]) -> tuple[dict[str, int],
     rows_estimate = table_estimate()
     shares = _status_shares() if rows_estimate > EXACT_COUNT_LIMIT else None
     if shares is None:
-        for status, count in sql.fetch_all("finished_status_counts"):
+        for status, count in store.read("finished_status_counts"):
             counts[status] = int(count)
     else:
         for status in ESTIMATED_STATUSES:
@@ -102,7 +105,7 @@ def _status_counts(by_queue: dict[str, dict[str, int]]) -> tuple[dict[str, int],
 
 
 def _status_shares() -> dict[str, float] | None:
-    rows = sql.fetch_all("status_frequencies")
+    rows = store.read("status_frequencies")
     if not rows or rows[0][0] is None:
         return None
     values, frequencies = rows[0]
@@ -113,7 +116,7 @@ def _waiting_summary(now: datetime) -> tuple[WaitingSummary, dict[str, dict[str,
     """The waiting tasks by queue and by band, and their counts by queue and status."""
     summary = WaitingSummary()
     by_queue: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = sql.fetch_all("waiting_summary", {"now": now})
+    rows = store.read("waiting_summary", {"now": now})
     for queue_name, status, priority, count, scheduled, due, oldest_due in rows:
         by_queue[queue_name][status] += int(count)
         summary.by_queue[queue_name].add(scheduled, due, oldest_due)
@@ -122,7 +125,7 @@ def _waiting_summary(now: datetime) -> tuple[WaitingSummary, dict[str, dict[str,
 
 
 def _add_queue_status_counts(by_queue: dict[str, dict[str, int]]) -> None:
-    for queue_name, status, count in sql.fetch_all("queue_status_counts"):
+    for queue_name, status, count in store.read("queue_status_counts"):
         by_queue[queue_name][status] = int(count)
 
 

@@ -1,38 +1,42 @@
-"""Read-side queries behind the task endpoints: bounded counts and why a task is still waiting."""
+"""Reads over the task table for the task endpoints and the admin: bounded counts, the names in
+use, and why a task is still waiting."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from django_task_queue.api import sql
+from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.states import WAITING_STATUSES, TaskStatus
+from django_task_queue.timeutil import iso
 
 # Counting more rows than this on every list request would cost a scan of the table.
 COUNT_CAP = 10_000
 _WAITING = [status.value for status in WAITING_STATUSES]
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def table_estimate() -> int:
     """PostgreSQL's planner estimate of the task table's rows (-1 before its first ANALYZE)."""
-    rows = sql.fetch_all("table_estimate")
+    rows = store.read("table_estimate")
     return int(rows[0][0]) if rows else -1
 
 
 def task_names_containing(text: str) -> list[str]:
     """The distinct task names containing `text`, case-insensitively."""
-    return [name for (name,) in sql.fetch_all("task_names_containing", {"text": text})]
+    return [name for (name,) in store.read("task_names_containing", {"text": text})]
+
+
+def distinct_values(column: str, limit: int = 200) -> list[str]:
+    """The distinct queue names (`queue_name`) or task names (`task_name`) of the task table."""
+    query = {"queue_name": "queue_names", "task_name": "task_names"}[column]
+    return [row[0] for row in store.read(query, {"limit": limit})]
 
 
 def count_tasks(queryset: QuerySet[Any, Any]) -> tuple[int, bool]:

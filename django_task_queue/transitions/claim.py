@@ -1,4 +1,5 @@
-"""A worker's side of the state machine: claim, complete, fail, release and keep leases alive.
+"""Claim, complete and unclaim: a worker's batch statement, which records the successes of the
+batch it ran and claims the next, and the undoing of claims it never started.
 
 Each verb is one conditional statement in PostgreSQL, then the matching Redis change, and the
 Redis change happens only if PostgreSQL accepted the transition (the fence).
@@ -7,63 +8,24 @@ Redis change happens only if PostgreSQL accepted the transition (the fence).
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.backoff import retry_delay_s
 from django_task_queue.broker.client import Broker, Claim, PushEntry
 from django_task_queue.conf import get_settings
+from django_task_queue.dispatch import push_entry
 from django_task_queue.exceptions import StoreUnavailableError
-from django_task_queue.services.producer import push_entry
-from django_task_queue.states import AttemptOutcome, TaskStatus
+from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.timeutil import to_ms
-
-logger = logging.getLogger(__name__)
 
 # A task popped from Redis a little before PostgreSQL's due time (clock skew between hosts)
 # still runs rather than bouncing between the two stores.
 _DUE_TOLERANCE = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class ClaimedTask:
-    """A task this worker holds a lease on, for one attempt."""
-
-    claim: Claim
-    id: uuid.UUID
-    task_name: str
-    args: list[Any]
-    kwargs: dict[str, Any]
-    attempt: int
-    timeout_s: float
-    retry_count: int
-    max_retries: int
-    retry_delay_s: float
-    retry_backoff: bool
-    priority: int
-    seq: int
-    queue_name: str
-    # When the task became due (run_after, else enqueue): a first attempt's wait starts here.
-    due_at: datetime | None = None
-    # The attempt before this one was lost: its worker died while holding it (and maybe others).
-    after_loss: bool = False
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What went wrong in an attempt."""
-
-    outcome: AttemptOutcome
-    error_type: str
-    error_message: str
-    traceback: str
 
 
 def claim_batch(
@@ -220,20 +182,6 @@ def _settle_unclaimable(broker: Broker, claim: Claim) -> None:
     broker.push(queue_name, [entry], to_ms(timezone.now()))
 
 
-@dataclass(frozen=True)
-class Completed:
-    """A successful attempt waiting to be recorded."""
-
-    task: ClaimedTask
-    result_json: str
-    duration_ms: float
-    finished_at: datetime
-
-    @property
-    def started_at(self) -> datetime:
-        return self.finished_at - timedelta(milliseconds=self.duration_ms)
-
-
 def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
     """Record successes in one statement, then drop their leases; returns the ids applied.
 
@@ -245,99 +193,3 @@ def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
     recorded, _ = _write(done, (), "", timezone.now(), 0)
     broker.ack([d.task.claim for d in done])
     return recorded
-
-
-def _storable(text: str) -> str:
-    """Task code's error text as PostgreSQL can store it: a NUL or a lone surrogate (from
-    bytes decoded with surrogateescape) made the write fail, and the worker with it."""
-    if text.isascii() and "\x00" not in text:
-        return text
-    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def fail(
-    broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
-) -> TaskStatus | None:
-    """Record a failed attempt and schedule a retry if any is left; None when fenced out."""
-    conf = get_settings()
-    now = timezone.now()
-    will_retry = task.retry_count < task.max_retries
-    next_retry_at: datetime | None = None
-    if will_retry:
-        delay = retry_delay_s(
-            base_delay_s=task.retry_delay_s,
-            retry_number=task.retry_count + 1,
-            backoff=task.retry_backoff,
-            max_delay_s=conf.MAX_RETRY_DELAY_S,
-        )
-        next_retry_at = now + timedelta(seconds=delay)
-    status = TaskStatus.RETRY if will_retry else TaskStatus.FAILED
-    applied = store.fetch_one(
-        "fail_task",
-        {
-            "task_id": task.id,
-            "attempt": task.attempt,
-            "status": status.value,
-            "retry_count": task.retry_count + 1 if will_retry else task.retry_count,
-            "next_retry_at": next_retry_at,
-            "completed_at": None if will_retry else now,
-            "error_type": _storable(failure.error_type)[:200],
-            "error_message": _storable(failure.error_message),
-            "traceback": _storable(failure.traceback),
-            "outcome": failure.outcome.value,
-            "now": now,
-            "started_at": now - timedelta(milliseconds=duration_ms),
-            "duration_ms": duration_ms,
-        },
-    )
-    if applied is None:
-        broker.ack([task.claim])
-        return None
-    if will_retry:
-        # The push replaces this attempt's lease with a delayed entry in one script.
-        entry = push_entry(task.id, task.priority, task.seq, next_retry_at)
-        broker.push(task.queue_name, [entry], to_ms(now))
-    else:
-        broker.ack([task.claim])
-    return status
-
-
-def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) -> bool:
-    """Give an unfinished task back to its queue at once, without spending a retry."""
-    now = timezone.now()
-    applied = store.fetch_one(
-        "release_task",
-        {
-            "task_id": task.id,
-            "attempt": task.attempt,
-            "now": now,
-            "started_at": now - timedelta(milliseconds=duration_ms),
-            "reason": reason,
-            "duration_ms": duration_ms,
-        },
-    )
-    if applied is None:
-        broker.ack([task.claim])
-        return False
-    broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
-    return True
-
-
-def extend_leases(broker: Broker, tasks: Sequence[ClaimedTask]) -> set[uuid.UUID]:
-    """Renew the leases of running tasks; returns the ids whose lease this worker still holds."""
-    if not tasks:
-        return set()
-    conf = get_settings()
-    now = timezone.now()
-    deadline = now + timedelta(seconds=conf.LEASE_S)
-    rows = store.fetch_all(
-        "extend_leases",
-        {
-            "lease_expires_at": deadline,
-            "ids": [task.id for task in tasks],
-            "attempts": [task.attempt for task in tasks],
-        },
-    )
-    held = {row[0] for row in rows}
-    broker.extend([task.claim for task in tasks if task.id in held], to_ms(deadline))
-    return held

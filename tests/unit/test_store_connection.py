@@ -1,41 +1,13 @@
+"""The store around its PostgreSQL connection: which errors are outages, and forked processes."""
+
 import os
-import re
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.db import DatabaseError
 
 from django_task_queue import store
-from django_task_queue.broker import client
 from django_task_queue.exceptions import StoreUnavailableError
-from django_task_queue.states import TRANSITIONS, TaskStatus, can
-
-
-def test_every_status_is_reachable_and_finished_ones_only_by_their_verbs() -> None:
-    targets = {status for _, ends in TRANSITIONS.values() for status in ends}
-    assert targets == set(TaskStatus)
-    assert can("claim", "retry")
-    assert not can("claim", "success")
-    assert not can("cancel", "processing")
-    assert can("retry", "failed")
-
-
-def test_every_named_query_is_loaded() -> None:
-    names = set(store.queries())
-    assert {"insert_tasks", "complete_and_claim", "fail_task", "reap_expired"} <= names
-    assert all(query.strip() for query in store.queries().values())
-
-
-def test_every_lua_script_lists_the_keys_it_touches() -> None:
-    scripts = list((Path(client.__file__).parent / "scripts").glob("*.lua"))
-    assert len(scripts) >= 7
-    for script in scripts:
-        text = script.read_text()
-        code = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
-        used = {int(n) for n in re.findall(r"KEYS\[(\d+)\]", code)}
-        documented = {int(n) for n in re.findall(r"^-- KEYS\[(\d+)\]", text, re.MULTILINE)}
-        assert used == documented, script.name
 
 
 # The child only takes a lock and exits, so fork()'s warning about threads does not apply.
@@ -69,5 +41,5 @@ def test_a_statement_postgresql_refuses_is_an_error_and_only_a_lost_server_an_ou
     error: Exception, seen_as: type[Exception]
 ) -> None:
     # An outage is retried with backoff; retrying a refused statement never ends.
-    with pytest.raises(seen_as), store._translated():
+    with pytest.raises(seen_as), store.translated():
         raise error

@@ -1,0 +1,44 @@
+"""The maintenance loops' operations: promote due tasks, sweep old leases, the queue set."""
+
+from __future__ import annotations
+
+from django_task_queue.broker.batches import BATCH
+from django_task_queue.broker.script_pipeline import ScriptRunner
+from django_task_queue.broker.translate import text as _text
+from django_task_queue.broker.translate import translated as _translated
+
+
+class Upkeep(ScriptRunner):
+    """Maintenance operations; mixed into the Broker."""
+
+    _known_queues: set[str]
+
+    def promote(self, queue_name: str, now_ms: int, limit: int = BATCH) -> int:
+        q = self.keys.queue(queue_name)
+        keys = [q.delayed, q.delayed_scores, q.ready, q.notify, q.better]
+        return int(self._run("promote", keys, [now_ms, limit]))
+
+    def sweep_leases(self, queue_name: str, before_ms: int, limit: int = BATCH) -> int:
+        q = self.keys.queue(queue_name)
+        return int(self._run("sweep_leases", [q.leases, q.owners], [before_ms, limit]))
+
+    def mark_built(self) -> bool:
+        """Set the epoch marker; True when it was missing (a fresh or flushed Redis)."""
+        with _translated():
+            return bool(self.client.set(self.keys.epoch, "1", nx=True))
+
+    def queue_names(self) -> set[str]:
+        with _translated():
+            return {
+                _text(name) for name in self.client.smembers(self.keys.queues)
+            } | self._known_queues
+
+    def _remember_queue(self, queue_name: str) -> None:
+        if queue_name not in self._known_queues:
+            with _translated():
+                self.client.sadd(self.keys.queues, queue_name)
+            self._known_queues.add(queue_name)
+
+    def forget_known_queues(self) -> None:
+        """After Redis lost its data, the queue set must be written again."""
+        self._known_queues.clear()

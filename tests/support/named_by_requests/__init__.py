@@ -1,0 +1,1 @@
+"""Modules that no test imports on purpose: requests name them, and nothing may import them."""
