@@ -21,8 +21,7 @@ from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.priorities import PRIORITY_BY_NAME
-from django_task_queue.services import TaskSpec
-from django_task_queue.services.producer import build_row
+from django_task_queue.services import TaskSpec, validate_task
 from django_task_queue.services.validation import (
     MAX_DELAY_S,
     MAX_RETRIES_LIMIT,
@@ -114,6 +113,7 @@ class TaskCreateSerializer(StrictBodySerializer):
     task_name = StrictCharField(max_length=200, help_text="A registered task function.")
     args = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False)
     kwargs = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
+    # One field per EnqueueOptions keyword, named alike (a test keeps them in step).
     priority = PriorityField(required=False, help_text="A name or an integer; default normal.")
     max_retries = StrictIntegerField(min_value=0, max_value=MAX_RETRIES_LIMIT, required=False)
     retry_delay = StrictFloatField(
@@ -150,7 +150,7 @@ class TaskCreateSerializer(StrictBodySerializer):
         try:
             # The producer's own checks (registry, signature, JSON) with messages naming the field;
             # enqueue runs them again, so nothing here can let a bad task through.
-            build_row(self.to_spec(attrs), timezone.now())
+            validate_task(self.to_spec(attrs), timezone.now())
         except TaskValidationError as exc:
             raise serializers.ValidationError({exc.field: [exc.message]}) from exc
         return attrs
@@ -158,7 +158,7 @@ class TaskCreateSerializer(StrictBodySerializer):
     @staticmethod
     def to_spec(attrs: Mapping[str, Any]) -> TaskSpec:
         options = {key: value for key, value in attrs.items() if key != "task_name"}
-        return TaskSpec(task=attrs["task_name"], **options)
+        return TaskSpec(attrs["task_name"], **options)
 
 
 class BulkTaskCreateSerializer(StrictBodySerializer):
