@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.utils import timezone
+
 from django_task_queue.backends import _OPTION_NAMES, TaskQueueBackend
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
-from django_task_queue.services import enqueue
+from django_task_queue.services import TaskSpec, enqueue, enqueue_validated, validate_task
 from tests.support import django_tasks
 
 # A value for each option a Django backend's OPTIONS may set, none of them the default.
@@ -54,3 +57,23 @@ def test_each_django_backend_option_reaches_the_row(stores: Broker) -> None:
     # then the row holds each option under its name
     row = Task.objects.get(pk=result.id)
     assert {name: getattr(row, name) for name in options} == options
+
+
+def test_validated_tasks_are_enqueued_in_batches_keeping_their_order(stores: Broker) -> None:
+    now = timezone.now()
+    validated = [validate_task(TaskSpec("add_numbers", [i, i]), now) for i in range(25)]
+
+    tasks = enqueue_validated(validated, batch_size=10)
+
+    assert [task.id for task in tasks] == [task.id for task in validated]
+    assert [task.seq for task in tasks] == sorted(task.seq for task in tasks)
+    assert Task.objects.count() == 25
+    assert stores.depths(["default"])["default"].ready == 25
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_enqueue_validated_takes_none_or_one(stores: Broker, count: int) -> None:
+    validated = [validate_task(TaskSpec("test_noop"), timezone.now()) for _ in range(count)]
+
+    assert len(enqueue_validated(validated)) == count
+    assert Task.objects.count() == count
