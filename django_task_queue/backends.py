@@ -25,6 +25,7 @@ from django.utils.json import normalize_json
 from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services.producer import enqueue
+from django_task_queue.task_options import ENQUEUE_KEYWORDS
 from django_task_queue.task_registry import task_registry
 
 _STATUS = {
@@ -35,7 +36,8 @@ _STATUS = {
     "failed": TaskResultStatus.FAILED,
     "cancelled": TaskResultStatus.FAILED,
 }
-_OPTION_NAMES = {"max_retries", "retry_delay", "timeout"}
+# OPTIONS may set, for every task, the options of enqueue that a Django task does not carry.
+_OPTION_NAMES = ENQUEUE_KEYWORDS - {"priority", "queue_name", "run_after", "countdown"}
 
 type AnyTask = DjangoTask[..., Any]
 type AnyResult = TaskResult[..., Any]

@@ -8,28 +8,23 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from django.utils.module_loading import autodiscover_modules
 
 from django_task_queue.django_task_finder import find_django_task
 from django_task_queue.exceptions import RegistryError, UnknownTaskError
+from django_task_queue.task_options import (
+    DEFAULT_KEYWORDS,
+    TaskDefaults,
+    TaskOptions,
+    from_keywords,
+    refuse_unknown,
+)
 
 logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class TaskOptions:
-    """Per-function defaults; None means "use the TASK_QUEUE setting"."""
-
-    priority: int | str | None = None
-    max_retries: int | None = None
-    retry_delay: float | None = None
-    retry_backoff: bool = False
-    timeout: float | None = None
-    queue_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,25 +67,11 @@ class TaskRegistry:
         self._tasks: dict[str, TaskFunction] = {}
 
     def register(
-        self,
-        name: str | None = None,
-        *,
-        priority: int | str | None = None,
-        max_retries: int | None = None,
-        retry_delay: float | None = None,
-        retry_backoff: bool = False,
-        timeout: float | None = None,
-        queue_name: str | None = None,
+        self, name: str | None = None, **defaults: Unpack[TaskDefaults]
     ) -> Callable[[F], F]:
         """Decorator registering a function under `name` (default: the function's name)."""
-        options = TaskOptions(
-            priority=priority,
-            max_retries=max_retries,
-            retry_delay=retry_delay,
-            retry_backoff=retry_backoff,
-            timeout=timeout,
-            queue_name=queue_name,
-        )
+        refuse_unknown(defaults, DEFAULT_KEYWORDS, "register")
+        options = from_keywords(defaults)
 
         def decorator(func: F) -> F:
             self.add(name or func.__name__, func, options)

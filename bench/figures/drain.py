@@ -19,17 +19,14 @@ def run(ctx: Context) -> dict[str, Any]:
     }
     for rep in range(1, ctx.sizes.reps + 1):
         for system in ctx.systems:
-            for body, sleep_s in BODIES.items():
-                data[system.name][body].append(
-                    _one(ctx, system, body=body, sleep_s=sleep_s, n=n, rep=rep)
-                )
+            for body in BODIES:
+                data[system.name][body].append(_one(ctx, system, body=body, n=n, rep=rep))
     ctx.reset()
     return {"n": n, "workers": WORKERS, "runs": data}
 
 
-def _one(
-    ctx: Context, system: Any, *, body: str, sleep_s: float, n: int, rep: int
-) -> dict[str, Any]:
+def _one(ctx: Context, system: Any, *, body: str, n: int, rep: int) -> dict[str, Any]:
+    sleep_s = BODIES[body]
     ctx.reset()
     prefix = f"d{rep}-"
     ctx.enqueue_fastest(system, n, sleep_s=sleep_s, prefix=prefix)

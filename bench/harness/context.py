@@ -63,10 +63,10 @@ class Context:
         count: int,
         *,
         sleep_s: float = 0.0,
-        prefix: str = "t",
         timeout_s: float = 900.0,
         **extra: Any,
     ) -> dict[str, Any]:
+        """Run bench.producer for `system`; `extra` are its other options (`prefix="s"`)."""
         argv = [
             str(system.python()),
             "-m",
@@ -79,8 +79,6 @@ class Context:
             str(count),
             "--sleep",
             str(sleep_s),
-            "--prefix",
-            prefix,
         ]
         for key, value in extra.items():
             argv += [f"--{key.replace('_', '-')}", str(value)]

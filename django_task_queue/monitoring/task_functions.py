@@ -61,9 +61,9 @@ def _resolved_defaults(task: TaskFunction) -> dict[str, Any]:
         "priority_name": priority_name(priority),
         "priority": priority,
         "max_retries": _or(options.max_retries, conf.DEFAULT_MAX_RETRIES),
-        "retry_delay": float(_or(options.retry_delay, conf.DEFAULT_RETRY_DELAY_S)),
+        "retry_delay": float(_or(options.retry_delay_s, conf.DEFAULT_RETRY_DELAY_S)),
         "retry_backoff": options.retry_backoff,
-        "timeout": float(_or(options.timeout, conf.DEFAULT_TIMEOUT_S)),
+        "timeout": float(_or(options.timeout_s, conf.DEFAULT_TIMEOUT_S)),
         "queue_name": _or(options.queue_name, conf.DEFAULT_QUEUE),
     }
 

@@ -1,7 +1,17 @@
 """What a host project calls: enqueue tasks, then cancel or retry them (those two verbs live in
 `transitions/`, with every other change of a status)."""
 
-from django_task_queue.services.producer import TaskSpec, build_row, enqueue, enqueue_many
+from django_task_queue.services.producer import enqueue, enqueue_many, enqueue_validated
+from django_task_queue.services.spec import TaskSpec, ValidatedTask, validate_task
 from django_task_queue.transitions import cancel, retry
 
-__all__ = ["TaskSpec", "build_row", "cancel", "enqueue", "enqueue_many", "retry"]
+__all__ = [
+    "TaskSpec",
+    "ValidatedTask",
+    "cancel",
+    "enqueue",
+    "enqueue_many",
+    "enqueue_validated",
+    "retry",
+    "validate_task",
+]

@@ -1,7 +1,8 @@
 """Every change of a task's status: one function per verb, each one conditional SQL statement.
 
 verb      from → to                     by         where
-enqueue   (a new row) → pending         producer   services/producer.py: enqueue, enqueue_many
+enqueue   (a new row) → pending         producer   services/producer.py: enqueue, enqueue_many,
+                                                   enqueue_validated (the API's)
 claim     pending, retry → processing   worker     claim.py: claim_batch, complete_and_claim
 complete  processing → success          worker     claim.py: complete_and_claim, complete_many
 unclaim   processing → pending, retry   worker     claim.py: unclaim (tasks it never started)

@@ -8,8 +8,9 @@ return; docs/architecture.md ("The hot path") explains the figures behind the co
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 # A batch holds about this much task time, so a success is recorded within ~10 ms of its end.
 BATCH_BUDGET_MS = 10.0
@@ -32,6 +33,8 @@ class Tuning:
     # PREFETCH_MAX_TASK_MS: claim ahead while tasks average up to this long; 0 never.
     claim_ahead_max_task_ms: float = 0.0
     recheck_after_s: float = RECHECK_AFTER_S
+    # What the worker assumes of its tasks before it has run any.
+    assumed_task_ms: float = 1.0
 
 
 class Pace:
@@ -141,39 +144,54 @@ def outranks_seen(last: LastLook, queue_name: str, score: float) -> bool:
     return last.queue_name in (None, queue_name) and score < last.bound
 
 
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """The time of a check and this process's count of pushes then."""
+
+    now_s: float
+    pushes: int
+
+
+class Readings(Protocol):
+    """What a look for better tasks reads, each only when needed, in the order listed."""
+
+    @property
+    def queue_names(self) -> Sequence[str]:
+        """The worker's queues, the one served first first."""
+
+    def heard(self) -> bool | None:
+        """Whether a better task was announced since the last look (True, False; None when
+        not listening); reading consumes the announcements."""
+
+    def claimed_ahead_head(self) -> tuple[str, float] | None:
+        """The best task a claim made ahead brought, if any: a better task may have gone to it."""
+
+    def ready_bound(self, queue_name: str) -> float:
+        """The best ready score in Redis for `queue_name`: -inf when an earlier queue has a
+        task, inf when nothing is ready."""
+
+
 def check_for_better(
     last: LastLook,
     task: tuple[str, float],
-    *,
-    now_s: float,
-    pushes: int,
-    heard: Callable[[], bool | None],
-    claimed_ahead_head: Callable[[], tuple[str, float] | None],
-    ready_bound: Callable[[str], float],
-    queue_names: Sequence[str],
+    now: Moment,
+    readings: Readings,
     recheck_after_s: float = RECHECK_AFTER_S,
 ) -> tuple[LastLook, bool]:
-    """Whether to give back `task` (queue, score) and what follows it, and the new last look.
-
-    The callables read the world, and are called only when needed, in this order: `heard`
-    (announcements since the last look: True, False, or None when not listening; reading
-    consumes them), `claimed_ahead_head` (the best task a claim ahead brought, if any: a better
-    task may have gone to it), `ready_bound` (the best ready score in Redis for the task's queue:
-    -inf when an earlier queue has a task, inf when nothing is ready).
-    """
-    if not look_due(last, now_s=now_s, pushes=pushes, recheck_after_s=recheck_after_s):
+    """Whether to give back `task` (queue, score) and what follows it, and the new last look."""
+    if not look_due(last, now_s=now.now_s, pushes=now.pushes, recheck_after_s=recheck_after_s):
         return last, False
     queue_name, score = task
-    silence = heard() is False and pushes == last.pushes_seen
+    silence = readings.heard() is False and now.pushes == last.pushes_seen
     if silence and outranks_seen(last, queue_name, score):
         # Nothing announced since the last look: nothing has become ready ahead of it.
-        return LastLook(now_s, last.pushes_seen, last.queue_name, last.bound), False
-    looked = LastLook(now_s, pushes, last.queue_name, last.bound)
-    head = claimed_ahead_head()
-    if head is not None and runs_before(queue_names, head, task):
+        return LastLook(now.now_s, last.pushes_seen, last.queue_name, last.bound), False
+    looked = LastLook(now.now_s, now.pushes, last.queue_name, last.bound)
+    head = readings.claimed_ahead_head()
+    if head is not None and runs_before(readings.queue_names, head, task):
         return looked, True
-    bound = ready_bound(queue_name)
-    return LastLook(now_s, pushes, queue_name, bound), bound < score
+    bound = readings.ready_bound(queue_name)
+    return LastLook(now.now_s, now.pushes, queue_name, bound), bound < score
 
 
 def outage_backoff_s(failures: int) -> float:

@@ -1,4 +1,5 @@
-"""What a worker talks to, passed in rather than looked up: the broker and the task store.
+"""What a worker talks to, passed in rather than looked up: the broker, the task store and,
+under a supervisor, its running board.
 
 A `Broker` belongs to one thread (it counts that thread's pushes, keeps its leases to drop with
 the next claim, and holds its subscription), so a worker gets the broker of its loop's thread and
@@ -19,6 +20,7 @@ from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.outcomes import ClaimedTask, Completed, Failure
 from django_task_queue.states import TaskStatus
 from django_task_queue.worker.held import ClaimResult
+from django_task_queue.worker.running_board import RunningBoard
 
 
 class TaskStore(Protocol):
@@ -103,15 +105,17 @@ class PostgresTaskStore:
 
 @dataclass(frozen=True)
 class WorkerDeps:
-    """The broker of the loop's thread, one for each other thread, and the task store."""
+    """The broker of the loop's thread, one for each other thread, the task store, and under a
+    supervisor the board it reads this process's running tasks from."""
 
     broker: Broker
     store: TaskStore
     # Called inside each other thread of the worker (heartbeat, claim ahead): its own broker.
     thread_broker: Callable[[], Broker] = get_broker
+    board: RunningBoard | None = None
 
     @classmethod
-    def for_this_thread(cls) -> WorkerDeps:
+    def for_this_thread(cls, board: RunningBoard | None = None) -> WorkerDeps:
         """The real stores, with this thread's broker (the one its task code pushes through,
         so the loop sees the pushes of the tasks it runs)."""
-        return cls(broker=get_broker(), store=PostgresTaskStore())
+        return cls(broker=get_broker(), store=PostgresTaskStore(), board=board)

@@ -43,8 +43,6 @@ class Heartbeat(threading.Thread):
         held: HeldTasks,
         recorder: OutcomeRecorder,
         deps: WorkerDeps,
-        *,
-        keeps_leases: bool,
     ) -> None:
         super().__init__(name="dtq-heartbeat", daemon=True)
         self.worker = worker
@@ -52,8 +50,10 @@ class Heartbeat(threading.Thread):
         self.recorder = recorder
         self.stats = recorder.stats
         self.deps = deps
-        # Without a supervisor to keep them: this process's own leases and hard timeout.
-        self.own_leases = OwnLeases(held, deps.store, recorder.worker_id) if keeps_leases else None
+        # Without a supervisor (no board) to keep them: this process's leases and hard timeout.
+        self.own_leases = (
+            OwnLeases(held, deps.store, recorder.worker_id) if deps.board is None else None
+        )
         self.stopped = threading.Event()
         self.wake = threading.Event()
 

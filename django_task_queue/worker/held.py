@@ -1,8 +1,9 @@
 """The tasks a worker process holds a lease on, and which of them run in which slot.
 
-The loop writes it; whatever keeps the leases reads it (today the process's heartbeat thread).
-Each field is replaced whole or changed by one dict operation, so a reader in another thread
-sees a consistent value without a lock.
+The loop writes it; the heartbeat reads it (the registry record; without a supervisor, the
+leases and the hard timeout). Under a supervisor, what runs is also shown on the supervisor's
+running board, which it reads from its own process. Each field is replaced whole or changed by
+one dict operation, so a reader in another thread sees a consistent value without a lock.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from django_task_queue.outcomes import ClaimedTask, Completed
+from django_task_queue.worker.running_board import RunningBoard
 
 ClaimResult = tuple[set[uuid.UUID], list[ClaimedTask] | None]
 
@@ -48,10 +50,11 @@ class HeldTasks:
     """Every task under this worker's leases: the batch in hand, a batch claimed ahead once its
     claim has returned, and the tasks running in the slots."""
 
-    def __init__(self) -> None:
+    def __init__(self, board: RunningBoard | None = None) -> None:
         self.batch: Sequence[ClaimedTask] = ()
         self.claim_ahead: ClaimInFlight | None = None
         self._running: dict[int, Running] = {}
+        self._board = board
 
     def leased(self) -> list[ClaimedTask]:
         """Every task whose lease is to be renewed."""
@@ -59,9 +62,15 @@ class HeldTasks:
         return [*self.batch, *(claim_ahead.claimed() if claim_ahead is not None else ())]
 
     def start(self, slot: int, task: ClaimedTask, started_monotonic: float) -> None:
+        """Just before task code starts in `slot`."""
         self._running[slot] = Running(task, started_monotonic, slot)
+        if self._board is not None:
+            self._board.start(slot, task.id, task.attempt, task.timeout_s)
 
     def finish(self, slot: int) -> None:
+        """Once task code in `slot` has returned or raised."""
+        if self._board is not None:
+            self._board.finish(slot)
         del self._running[slot]
 
     def running(self) -> list[Running]:

@@ -11,6 +11,7 @@ from django_task_queue.broker.client import Broker
 from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.worker.decisions import (
     LastLook,
+    Moment,
     Tuning,
     after_claim,
     check_for_better,
@@ -20,7 +21,8 @@ from django_task_queue.worker.held import ClaimInFlight, HeldTasks
 
 
 class Lookout:
-    """Keeps what the last look saw and looks again when a look is due."""
+    """Keeps what the last look saw and looks again when a look is due (it is the `Readings`
+    of `check_for_better`)."""
 
     def __init__(
         self, broker: Broker, queue_names: Sequence[str], held: HeldTasks, tuning: Tuning
@@ -52,15 +54,7 @@ class Lookout:
         if not look_due(self.last, now_s=now_s, pushes=pushes, recheck_after_s=recheck_s):
             return False  # most tasks of a batch: nothing more to read
         self.last, better = check_for_better(
-            self.last,
-            (task.queue_name, task.claim.score),
-            now_s=now_s,
-            pushes=pushes,
-            heard=self._broker.heard_of_better,
-            claimed_ahead_head=self._claimed_ahead_head,
-            ready_bound=self._ready_bound,
-            queue_names=self._queue_names,
-            recheck_after_s=recheck_s,
+            self.last, (task.queue_name, task.claim.score), Moment(now_s, pushes), self, recheck_s
         )
         return better
 
@@ -69,7 +63,16 @@ class Lookout:
         if self._listening:
             self._broker.keep_announcements_drained()
 
-    def _claimed_ahead_head(self) -> tuple[str, float] | None:
+    # -- Readings ----------------------------------------------------------------------------
+
+    @property
+    def queue_names(self) -> Sequence[str]:
+        return self._queue_names
+
+    def heard(self) -> bool | None:
+        return self._broker.heard_of_better()
+
+    def claimed_ahead_head(self) -> tuple[str, float] | None:
         """The best task of the claim ahead in flight, waiting for it (a few ms at most)."""
         in_flight = self._held.claim_ahead
         if in_flight is None:
@@ -78,5 +81,5 @@ class Lookout:
         claimed = in_flight.claimed()
         return (claimed[0].queue_name, claimed[0].claim.score) if claimed else None
 
-    def _ready_bound(self, queue_name: str) -> float:
+    def ready_bound(self, queue_name: str) -> float:
         return self._broker.best_ready_score(self._queue_names, queue_name)

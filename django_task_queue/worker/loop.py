@@ -38,7 +38,6 @@ from django_task_queue.worker.held import ClaimInFlight, HeldTasks
 from django_task_queue.worker.lookout import Lookout
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.recorder import OutcomeRecorder
-from django_task_queue.worker.running_board import RunningBoard
 from django_task_queue.worker.slot import InlineSlot, Interrupted
 from django_task_queue.worker.stats import WorkerStats
 from django_task_queue.worker.stop_signals import StopSignals
@@ -51,9 +50,9 @@ _MAX_WAIT_S = 25.0
 
 
 class Worker:
-    """Runs tasks of its queues until told to stop; `pace` is what it assumes of its tasks
-    before it has run any. Under a supervisor it shows what it runs on `board`, and the
-    supervisor keeps its leases; without one, its heartbeat keeps them."""
+    """Runs tasks of its queues until told to stop. Under a supervisor it shows what it runs on
+    the supervisor's board (`deps.board`) and the supervisor keeps its leases; without one, its
+    heartbeat keeps them."""
 
     def __init__(
         self,
@@ -62,8 +61,6 @@ class Worker:
         deps: WorkerDeps,
         *,
         tuning: Tuning | None = None,
-        pace: Pace | None = None,
-        board: RunningBoard | None = None,
     ) -> None:
         self.options = options
         self.worker_id = worker_id
@@ -71,20 +68,20 @@ class Worker:
         self.queue_names = list(options.queues)
         self.tasks_done = 0
         self.started_at_ms = to_ms(timezone.now())
-        self.pace = pace or Pace()
         self.signals = StopSignals(worker_id)
         self.stats = WorkerStats()  # metric counts; the heartbeat writes them to Redis
-        self.held = HeldTasks()
+        self.held = HeldTasks(deps.board)
         self.recorder = OutcomeRecorder(deps.store, options.queues, worker_id, self.stats)
-        self.slot = InlineSlot(0, self.held, self.signals, self.stats, worker_id, board=board)
+        self.slot = InlineSlot(0, self.held, self.signals, self.stats, worker_id)
         self.tuning = tuning or Tuning()
+        self.pace = Pace(self.tuning.assumed_task_ms)
         self.claim_ahead = (
             ClaimAhead(self.recorder, deps.store, deps.thread_broker)
             if self.tuning.claim_ahead_max_task_ms > 0
             else None
         )
         self.lookout = Lookout(self.broker, self.queue_names, self.held, self.tuning)
-        self.heartbeat = Heartbeat(self, self.held, self.recorder, deps, keeps_leases=board is None)
+        self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
         self._store = deps.store
         self._outage_logged = False
 

@@ -14,7 +14,6 @@ from django_task_queue.worker import django_bridge
 from django_task_queue.worker.executor import WorkerInterrupt, execute
 from django_task_queue.worker.held import HeldTasks
 from django_task_queue.worker.recorder import TaskFields
-from django_task_queue.worker.running_board import RunningBoard
 from django_task_queue.worker.stats import WorkerStats
 from django_task_queue.worker.stop_signals import StopSignals
 
@@ -31,8 +30,7 @@ INTERRUPTED = Interrupted()
 
 class InlineSlot:
     """Runs a task in the calling thread, the process's main thread, where the soft timeout's
-    SIGALRM and a second stop signal can interrupt task code. What runs is shown in `held`
-    and, under a supervisor, on the supervisor's running board."""
+    SIGALRM and a second stop signal can interrupt task code; shows it in `held` meanwhile."""
 
     def __init__(
         self,
@@ -41,15 +39,12 @@ class InlineSlot:
         signals: StopSignals,
         stats: WorkerStats,
         worker_id: str,
-        *,
-        board: RunningBoard | None = None,
     ) -> None:
         self.index = index
         self.held = held
         self.signals = signals
         self.stats = stats
         self.worker_id = worker_id
-        self.board = board
 
     def run(self, task: ClaimedTask) -> tuple[Outcome | Interrupted, float]:
         """Run one attempt of `task`: its outcome and duration in ms."""
@@ -57,22 +52,17 @@ class InlineSlot:
         logger.info("task started: %s", fields)
         self.stats.task_started(task, timezone.now())
         django_bridge.send_started(task)
-        signals, board = self.signals, self.board
+        signals = self.signals
         started = time.monotonic()
         self.held.start(self.index, task, started)
         try:
             signals.in_task = True
-            if board is not None:
-                board.start(self.index, task.id, task.attempt, task.timeout_s)
             try:
                 outcome: Outcome | Interrupted = execute(task)
             finally:
-                if board is not None:
-                    board.finish(self.index)
+                self.held.finish(self.index)
                 signals.in_task = False
                 signals.put_back(fields)
         except WorkerInterrupt:
             outcome = INTERRUPTED
-        finally:
-            self.held.finish(self.index)
         return outcome, (time.monotonic() - started) * 1000

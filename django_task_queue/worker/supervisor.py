@@ -134,9 +134,8 @@ class Supervisor:
             worker = Worker(
                 self.options,
                 slot.worker_id,
-                WorkerDeps.for_this_thread(),
+                WorkerDeps.for_this_thread(board=slot.board),
                 tuning=Tuning(claim_ahead_max_task_ms=get_settings().PREFETCH_MAX_TASK_MS),
-                board=slot.board,
             )
             code = worker.run(supervised=True)
         except BaseException:

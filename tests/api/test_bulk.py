@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from tests.api.conftest import body, set_task_queue
+from tests.api.test_create import count_argument_checks
 
 URL = "/api/tasks/bulk/"
 
@@ -32,6 +33,17 @@ def test_bulk_creates_every_task_in_order(api: APIClient, stores: Broker) -> Non
     assert [task["args"] for task in data] == [[1, 1], [2, 2], [3, 3]]
     assert Task.objects.count() == 3
     assert stores.ready_ids("default", 10)[0] == data[2]["id"]
+
+
+def test_each_posted_task_is_validated_once(
+    api: APIClient, stores: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_argument_checks(monkeypatch)
+
+    response = api.post(URL, {"tasks": [add(1), add(2), add(3)]}, format="json")
+
+    assert response.status_code == 201
+    assert checked == [[1, 1], [2, 2], [3, 3]]
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
+from django_task_queue.services import validation
 from tests.api.conftest import body
 
 URL = "/api/tasks/"
@@ -18,6 +19,19 @@ URL = "/api/tasks/"
 
 def post(api: APIClient, payload: Any) -> Any:
     return api.post(URL, payload, format="json")
+
+
+def count_argument_checks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The arguments of every task the producer validates from now on, in order."""
+    checked: list[Any] = []
+    check_args = validation.check_args
+
+    def counting(args: Any) -> list[Any]:
+        checked.append(args)
+        return check_args(args)
+
+    monkeypatch.setattr(validation, "check_args", counting)
+    return checked
 
 
 def assert_rejected(response: Any, field: str, status: int = 400) -> dict[str, Any]:
@@ -81,6 +95,17 @@ def test_omitted_options_take_the_task_functions_defaults(api: APIClient, stores
 
     data = body(response)["data"]
     assert (data["max_retries"], data["retry_delay"], data["priority_name"]) == (2, 1.0, "normal")
+
+
+def test_a_posted_task_is_validated_once(
+    api: APIClient, stores: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_argument_checks(monkeypatch)
+
+    response = post(api, {"task_name": "add_numbers", "args": [1, 2]})
+
+    assert response.status_code == 201
+    assert checked == [[1, 2]]
 
 
 def test_run_after_schedules_the_task_in_redis_delayed_set(api: APIClient, stores: Broker) -> None:

@@ -26,7 +26,7 @@ from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from django_task_queue.timeutil import to_ms
 from django_task_queue.transitions import claim_batch, complete_and_claim
-from django_task_queue.worker.decisions import Pace, Tuning
+from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.options import WorkerOptions
@@ -369,8 +369,9 @@ def _worker(
         WorkerOptions(queues=("default",), burst=True),
         "ahead-worker",
         WorkerDeps(broker=get_broker(), store=store or PostgresTaskStore()),
-        tuning=Tuning(claim_ahead_max_task_ms=20.0 if claims_ahead else 0.0),
-        pace=Pace(average_ms),
+        tuning=Tuning(
+            claim_ahead_max_task_ms=20.0 if claims_ahead else 0.0, assumed_task_ms=average_ms
+        ),
     )
 
 

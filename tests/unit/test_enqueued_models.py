@@ -9,13 +9,9 @@ from django.db.models.signals import post_init
 from django.utils import timezone
 
 from django_task_queue.models import Task
-from django_task_queue.services.producer import (
-    _TASK_FIELDS,
-    TaskSpec,
-    _as_models,
-    _build_batch,
-    _field_values,
-)
+from django_task_queue.services import TaskSpec
+from django_task_queue.services.producer import _TASK_FIELDS, _as_models, _field_values
+from django_task_queue.services.spec import validate_batch
 
 
 def _specs() -> list[TaskSpec]:
@@ -31,7 +27,7 @@ def _fields(task: Task) -> dict[str, Any]:
 
 def test_an_enqueued_instance_equals_the_one_django_builds_from_its_row() -> None:
     now = timezone.now()
-    rows = _build_batch(_specs(), now)
+    rows = validate_batch(_specs(), now)
     seqs = {row.id: 40 + index for index, row in enumerate(rows)}
 
     built = _as_models(rows, seqs, now)
@@ -55,7 +51,7 @@ def test_a_post_init_receiver_still_sees_every_enqueued_instance() -> None:
         seen.append(instance)
 
     now = timezone.now()
-    rows = _build_batch(_specs(), now)
+    rows = validate_batch(_specs(), now)
     post_init.connect(receiver, sender=Task)
     try:
         built = _as_models(rows, {row.id: 1 for row in rows}, now)

@@ -38,8 +38,8 @@ def test_per_function_defaults_are_kept() -> None:
     def t() -> None: ...
 
     options = registry.get_task("t").options
-    assert (options.priority, options.max_retries, options.retry_delay) == ("high", 7, 2)
-    assert (options.timeout, options.queue_name) == (9, "q")
+    assert (options.priority, options.max_retries, options.retry_delay_s) == ("high", 7, 2)
+    assert (options.timeout_s, options.queue_name) == (9, "q")
 
 
 def test_an_unknown_name_raises_a_clear_error() -> None:

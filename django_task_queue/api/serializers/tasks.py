@@ -21,8 +21,7 @@ from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.priorities import PRIORITY_BY_NAME
-from django_task_queue.services import TaskSpec
-from django_task_queue.services.producer import build_row
+from django_task_queue.services import TaskSpec, ValidatedTask, validate_task
 from django_task_queue.services.validation import (
     MAX_DELAY_S,
     MAX_RETRIES_LIMIT,
@@ -114,6 +113,7 @@ class TaskCreateSerializer(StrictBodySerializer):
     task_name = StrictCharField(max_length=200, help_text="A registered task function.")
     args = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False)
     kwargs = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
+    # One field per EnqueueOptions keyword, named alike (a test keeps them in step).
     priority = PriorityField(required=False, help_text="A name or an integer; default normal.")
     max_retries = StrictIntegerField(min_value=0, max_value=MAX_RETRIES_LIMIT, required=False)
     retry_delay = StrictFloatField(
@@ -142,23 +142,17 @@ class TaskCreateSerializer(StrictBodySerializer):
         help_text="Not before this many seconds from now.",
     )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+    def validate(self, attrs: dict[str, Any]) -> ValidatedTask:
+        # The task itself is validated here, once: the view enqueues what this returns.
         if attrs.get("run_after") is not None and attrs.get("countdown") is not None:
             raise serializers.ValidationError(
                 {"run_after": ["Give run_after or countdown, not both."]}
             )
+        task_name = attrs.pop("task_name")
         try:
-            # The producer's own checks (registry, signature, JSON) with messages naming the field;
-            # enqueue runs them again, so nothing here can let a bad task through.
-            build_row(self.to_spec(attrs), timezone.now())
+            return validate_task(TaskSpec(task_name, **attrs), timezone.now())
         except TaskValidationError as exc:
             raise serializers.ValidationError({exc.field: [exc.message]}) from exc
-        return attrs
-
-    @staticmethod
-    def to_spec(attrs: Mapping[str, Any]) -> TaskSpec:
-        options = {key: value for key, value in attrs.items() if key != "task_name"}
-        return TaskSpec(task=attrs["task_name"], **options)
 
 
 class BulkTaskCreateSerializer(StrictBodySerializer):
@@ -173,6 +167,3 @@ class BulkTaskCreateSerializer(StrictBodySerializer):
                 {"tasks": [f"At most {limit} tasks per request; got {len(tasks)}."]}
             )
         return super().to_internal_value(data)
-
-    def specs(self) -> list[TaskSpec]:
-        return [TaskCreateSerializer.to_spec(attrs) for attrs in self.validated_data["tasks"]]

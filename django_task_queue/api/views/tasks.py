@@ -52,7 +52,7 @@ class TaskCollectionView(generics.ListAPIView[Task]):
     def post(self, request: Request) -> Response:
         body = TaskCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        (task,) = services.enqueue_many([body.to_spec(body.validated_data)])
+        (task,) = services.enqueue_validated([body.validated_data])
         return ok(TaskSerializer(task).data, status.HTTP_201_CREATED)
 
 
@@ -65,7 +65,7 @@ class BulkTaskCreateView(ApiView):
     def post(self, request: Request) -> Response:
         body = BulkTaskCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        tasks = services.enqueue_many(body.specs())
+        tasks = services.enqueue_validated(body.validated_data["tasks"])
         return ok(TaskSerializer(tasks, many=True).data, status.HTTP_201_CREATED)
 
 

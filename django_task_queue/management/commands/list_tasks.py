@@ -28,14 +28,14 @@ class Command(BaseCommand):
             if task.doc:
                 self.stdout.write(f"    {task.doc.splitlines()[0]}")
             max_retries = _or(opts.max_retries, conf.DEFAULT_MAX_RETRIES)
-            retry_delay = _or(opts.retry_delay, conf.DEFAULT_RETRY_DELAY_S)
-            timeout = _or(opts.timeout, conf.DEFAULT_TIMEOUT_S)
+            retry_delay_s = _or(opts.retry_delay_s, conf.DEFAULT_RETRY_DELAY_S)
+            timeout_s = _or(opts.timeout_s, conf.DEFAULT_TIMEOUT_S)
             self.stdout.write(
                 "    defaults: "
                 f"queue={opts.queue_name or conf.DEFAULT_QUEUE} "
                 f"priority={priority_name(priority)} "
-                f"max_retries={max_retries} retry_delay={retry_delay:g}s "
-                f"backoff={'yes' if opts.retry_backoff else 'no'} timeout={timeout:g}s"
+                f"max_retries={max_retries} retry_delay={retry_delay_s:g}s "
+                f"backoff={'yes' if opts.retry_backoff else 'no'} timeout={timeout_s:g}s"
             )
 
 

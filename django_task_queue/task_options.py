@@ -1,0 +1,77 @@
+"""A task's options, written once: the registry's defaults, enqueue's keywords, the API's fields.
+
+`TaskOptions` is the list. Callers name the options by their keyword, which for the durations
+is the seed's name without its unit (`retry_delay`, `timeout`, `countdown`: seconds); the code
+uses the field's name, with its unit. `TaskDefaults` types `register`'s keywords and
+`EnqueueOptions` those of `enqueue` and `TaskSpec` (the API's option fields); a unit test checks
+both against `TaskOptions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, TypedDict
+
+
+def _keyword(name: str) -> Any:
+    """A field callers name `name`: the keyword and wire name, where the field carries a unit."""
+    return field(default=None, metadata={"keyword": name})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskOptions:
+    """How and when a task runs; None means the task function's default, then the setting's."""
+
+    priority: int | str | None = None
+    queue_name: str | None = None
+    max_retries: int | None = None
+    retry_delay_s: float | None = _keyword("retry_delay")
+    retry_backoff: bool = False
+    timeout_s: float | None = _keyword("timeout")
+    run_after: datetime | None = None
+    countdown_s: float | None = _keyword("countdown")
+
+
+class _RunOptions(TypedDict, total=False):
+    priority: int | str | None
+    queue_name: str | None
+    max_retries: int | None
+    retry_delay: float | None
+    timeout: float | None
+
+
+class TaskDefaults(_RunOptions, total=False):
+    """The keywords of `task_registry.register`: a task function's defaults."""
+
+    retry_backoff: bool
+
+
+class EnqueueOptions(_RunOptions, total=False):
+    """The option keywords of `enqueue` and `TaskSpec`, and the API's option fields."""
+
+    run_after: datetime | None
+    countdown: float | None
+
+
+FIELD_BY_KEYWORD: dict[str, str] = {
+    f.metadata.get("keyword", f.name): f.name for f in fields(TaskOptions)
+}
+DEFAULT_KEYWORDS = TaskDefaults.__optional_keys__
+ENQUEUE_KEYWORDS = EnqueueOptions.__optional_keys__
+NO_OPTIONS = TaskOptions()
+
+
+def refuse_unknown(keywords: Mapping[str, Any], accepted: frozenset[str], caller: str) -> None:
+    """Raise TypeError, as Python would, for a keyword `caller` does not accept."""
+    if not accepted.issuperset(keywords):  # twice as fast as keywords.keys() <= accepted
+        unknown = min(keywords.keys() - accepted)
+        raise TypeError(f"{caller}() got an unexpected keyword argument {unknown!r}")
+
+
+def from_keywords(keywords: Mapping[str, Any]) -> TaskOptions:
+    """The options that `keywords` (TaskDefaults or EnqueueOptions) name."""
+    if not keywords:
+        return NO_OPTIONS
+    return TaskOptions(**{FIELD_BY_KEYWORD[key]: value for key, value in keywords.items()})
