@@ -56,17 +56,7 @@ def _plain(field: str, value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
-        if "\x00" in value:
-            raise TaskValidationError(
-                field, "may not contain NUL characters (PostgreSQL rejects them)"
-            )
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise TaskValidationError(
-                field, "may not contain unpaired surrogate characters"
-            ) from exc
-        return value
+        return _plain_text(field, value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -80,6 +70,14 @@ def _plain(field: str, value: Any) -> Any:
             raise TaskValidationError(field, "does not survive a JSON round trip (non-string keys)")
         return {_plain(field, key): _plain(field, item) for key, item in value.items()}
     raise TaskValidationError(field, f"must be JSON-serializable: {type(value).__name__} is not")
+
+
+def _plain_text(field: str, value: str) -> str:
+    if "\x00" in value:
+        raise TaskValidationError(field, "may not contain NUL characters (PostgreSQL rejects them)")
+    if not _encodes(value):
+        raise TaskValidationError(field, "may not contain unpaired surrogate characters")
+    return value
 
 
 def check_args(args: Any) -> list[Any]:
