@@ -80,7 +80,7 @@ def write(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any,
 def _run(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     statement = statements()[name]
     if statement.path == _QUERIES_FILE:
-        return fetch_all(name, params)
+        return _run_prepared(name, params)
     with translated(), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         return list(cursor.fetchall()) if cursor.description else []
@@ -188,7 +188,7 @@ def replan_if_grown() -> None:
     _replanner.check(_raw_connection())
 
 
-def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+def _run_prepared(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Run a hot-path statement (sql/queries.sql) and return every row.
 
     Bound on the server through a psycopg cursor on Django's connection (same transaction), so
@@ -202,7 +202,7 @@ def fetch_all(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
             return list(cursor.fetchall()) if cursor.description else []
 
 
-def fetch_all_overlapped[K](
+def write_pipelined[K](
     name: str, batches: Iterable[tuple[K, Mapping[str, Any]]]
 ) -> Iterator[tuple[K, list[tuple[Any, ...]]]]:
     """Run the named query once per batch, yielding each batch's key with its rows.
@@ -253,11 +253,6 @@ def _execute(
         cursor.execute(sql, params, prepare=True)
     finally:
         raw.prepare_threshold = None
-
-
-def fetch_one(name: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    rows = fetch_all(name, params)
-    return rows[0] if rows else None
 
 
 def ensure_usable_connection() -> None:

@@ -100,7 +100,7 @@ def _insert_all(
     tasks: list[Task] = []
     with transaction.atomic():
         params = ((rows, _insert_params(rows, now)) for rows in chain([first], rest))
-        for rows, inserted in store.fetch_all_overlapped("insert_tasks", params):
+        for rows, inserted in store.write_pipelined("insert_tasks", params):
             tasks += _registered(rows, inserted, now)
     return tasks
 
@@ -127,7 +127,7 @@ def _insert(rows: list[ValidatedTask], now: datetime) -> list[Task]:
         name, params = "insert_task", _insert_one_params(rows[0], now)
     else:
         name, params = "insert_tasks", _insert_params(rows, now)
-    return _registered(rows, store.fetch_all(name, params), now)
+    return _registered(rows, store.write(name, params), now)
 
 
 def _insert_one_params(row: ValidatedTask, now: datetime) -> dict[str, Any]:

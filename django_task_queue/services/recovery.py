@@ -63,7 +63,7 @@ def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:
         after_seq = -1
         pushed = 0
         while True:
-            rows = store.fetch_all(
+            rows = store.read(
                 "waiting_batch",
                 {"after_seq": after_seq, "changed_before": changed_before, "limit": _BATCH},
             )
@@ -94,9 +94,7 @@ def _repush_absent(broker: Broker, rows: list[tuple[Any, ...]]) -> int:
     if not absent:
         return 0
     entries: dict[str, list[PushEntry]] = {}
-    for task_id, priority, seq, queue_name, due_at in store.fetch_all(
-        "waiting_by_ids", {"ids": absent}
-    ):
+    for task_id, priority, seq, queue_name, due_at in store.read("waiting_by_ids", {"ids": absent}):
         entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
     now_ms = to_ms(timezone.now())
     return sum(

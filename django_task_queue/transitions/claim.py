@@ -84,7 +84,7 @@ def _write(
     lease_ms: int,
 ) -> tuple[set[uuid.UUID], list[tuple[Any, ...]]]:
     """Run `complete_and_claim`: the ids of the successes applied, and the claimed rows."""
-    rows = store.fetch_all(
+    rows = store.write(
         "complete_and_claim",
         {
             "done_ids": [d.task.id for d in done],
@@ -149,7 +149,7 @@ def unclaim(broker: Broker, tasks: Sequence[ClaimedTask]) -> None:
     if not tasks:
         return
     now = timezone.now()
-    store.fetch_all(
+    store.write(
         "unclaim_tasks",
         {"ids": [t.id for t in tasks], "attempts": [t.attempt for t in tasks], "now": now},
     )
@@ -173,7 +173,7 @@ def _json(value: Any) -> Any:
 
 def _settle_unclaimable(broker: Broker, claim: Claim) -> None:
     """Redis handed out a task PostgreSQL won't start: finished, cancelled, or not yet due."""
-    waiting = store.fetch_one("waiting_entry", {"task_id": claim.task_id})
+    waiting = next(iter(store.read("waiting_entry", {"task_id": claim.task_id})), None)
     if waiting is None:
         broker.ack([claim])
         return

@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 def cancel(task_id: uuid.UUID | str) -> Task:
     """Cancel a pending, scheduled or retrying task: it will never run."""
-    row = store.fetch_one("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
+    row = next(
+        iter(store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})), None
+    )
     task = Task.objects.get(pk=task_id)
     if row is None:
         raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
@@ -34,7 +36,9 @@ def cancel(task_id: uuid.UUID | str) -> Task:
 
 def retry(task_id: uuid.UUID | str) -> Task:
     """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue."""
-    row = store.fetch_one("retry_task", {"task_id": str(task_id), "now": timezone.now()})
+    row = next(
+        iter(store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})), None
+    )
     task = Task.objects.get(pk=task_id)
     if row is None:
         raise InvalidTransitionError(f"A {task.status} task cannot be retried.")

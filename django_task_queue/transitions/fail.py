@@ -41,7 +41,7 @@ def fail(
             max_delay_s=conf.MAX_RETRY_DELAY_S,
         )
         next_retry_at = now + timedelta(seconds=delay)
-    applied = store.fetch_one(
+    applied = store.write(
         "fail_task",
         {
             "task_id": task.id,
@@ -59,7 +59,7 @@ def fail(
             "duration_ms": duration_ms,
         },
     )
-    if applied is None:
+    if not applied:
         broker.ack([task.claim])
         return None
     if will_retry:

@@ -25,7 +25,7 @@ _REAP_BATCH = 1000
 def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) -> bool:
     """Give an unfinished task back to its queue at once, without spending a retry."""
     now = timezone.now()
-    applied = store.fetch_one(
+    applied = store.write(
         "release_task",
         {
             "task_id": task.id,
@@ -36,7 +36,7 @@ def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) 
             "duration_ms": duration_ms,
         },
     )
-    if applied is None:
+    if not applied:
         broker.ack([task.claim])
         return False
     broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
@@ -50,7 +50,7 @@ def extend_leases(broker: Broker, tasks: Sequence[ClaimedTask]) -> set[uuid.UUID
     conf = get_settings()
     now = timezone.now()
     deadline = now + timedelta(seconds=conf.LEASE_S)
-    rows = store.fetch_all(
+    rows = store.write(
         "extend_leases",
         {
             "lease_expires_at": deadline,
@@ -67,7 +67,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
     """Make tasks whose worker stopped heartbeating waiting again (or failed, if lost too often)."""
     conf = get_settings()
     now = timezone.now()
-    rows = store.fetch_all(
+    rows = store.write(
         "reap_expired", {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
     )
     entries: dict[str, list[PushEntry]] = {}

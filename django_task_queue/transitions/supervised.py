@@ -36,7 +36,7 @@ def renew_worker_leases(broker: Broker, worker_ids: Sequence[str]) -> int:
     if not worker_ids:
         return 0
     deadline = timezone.now() + timedelta(seconds=get_settings().LEASE_S)
-    rows = store.fetch_all(
+    rows = store.write(
         "extend_worker_leases", {"lease_expires_at": deadline, "worker_ids": list(worker_ids)}
     )
     by_queue: dict[str, list[str]] = {}
@@ -61,7 +61,7 @@ def release_worker_tasks(
     of them): those end with `outcome`; the others go back to their queue as if never claimed.
     """
     now = timezone.now()
-    rows = store.fetch_all(
+    rows = store.write(
         "release_worker_tasks",
         {
             "worker_id": worker_id,
@@ -102,7 +102,7 @@ def fail_at_hard_timeout(
     broker: Broker, task_id: uuid.UUID, attempt: int, duration_ms: float
 ) -> TaskStatus | None:
     """Record that a task's process was killed at its hard timeout; None when fenced out."""
-    row = store.fetch_one("held_task", {"task_id": task_id, "attempt": attempt})
+    row = next(iter(store.read("held_task", {"task_id": task_id, "attempt": attempt})), None)
     if row is None:
         return None
     task = _held(row)

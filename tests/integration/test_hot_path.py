@@ -72,7 +72,7 @@ def test_the_successes_applied_come_back_on_one_row_not_on_every_claimed_row(
         "due_by": now + timedelta(seconds=1),
     }
 
-    rows = store.fetch_all("complete_and_claim", params)  # as the worker runs it
+    rows = store.write("complete_and_claim", params)  # as the worker runs it
 
     assert len(rows) == 3  # one per claimed task
     assert [row[0] is None for row in rows] == [False, True, True]
@@ -200,7 +200,7 @@ def _seq_scans_of_tasks_by(name: str, params: dict[str, Any]) -> int:
     # Committed, not rolled back: psycopg deallocates every prepared statement at a rollback.
     with transaction.atomic():
         before = scans_so_far()
-        store.fetch_all(name, params)
+        store.write(name, params)
         return scans_so_far() - before
 
 
@@ -245,7 +245,7 @@ def _attempts_read_by(name: str, params: dict[str, Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(counted)
         [(before,)] = cursor.fetchall()
-        store.fetch_all(name, params)
+        store.write(name, params)
         cursor.execute(counted)
         [(after,)] = cursor.fetchall()
     return int(after) - int(before)
@@ -349,8 +349,8 @@ def test_preparing_the_hot_path_leaves_djangos_own_cursors_unprepared(stores: Br
     assert raw is not None
 
     assert raw.prepare_threshold is None
-    prepared = store.fetch_all("waiting_batch", _waiting_params())
-    assert prepared == store.fetch_all("waiting_batch", _waiting_params())
+    prepared = store.read("waiting_batch", _waiting_params())
+    assert prepared == store.read("waiting_batch", _waiting_params())
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] >= 1
@@ -500,11 +500,11 @@ def _terminate_sessions() -> None:
 def test_the_hot_path_connects_again_once_postgresql_has_closed_its_connection(
     stores: Broker,
 ) -> None:
-    store.fetch_all("task_table_bytes", {})  # connected
+    store.read("task_table_bytes", {})  # connected
     _terminate_sessions()
 
     with pytest.raises(StoreUnavailableError):
-        store.fetch_all("task_table_bytes", {})  # the call that finds it gone fails
+        store.read("task_table_bytes", {})  # the call that finds it gone fails
     # Every later call failed too, "the connection is lost", for the life of the process.
     task = enqueue("add_numbers", [1, 2])
     drain()
