@@ -50,6 +50,7 @@ class Statement:
     path: Path
     sql: str
     writes: bool  # it inserts, updates, deletes (or locks rows FOR UPDATE)
+    prepared: bool  # a hot-path statement (queries.sql), prepared once per connection
 
 
 @cache
@@ -61,7 +62,7 @@ def statements() -> dict[str, Statement]:
             if name in found:
                 raise ValueError(f"{name} is named in {found[name].path.name} and {path.name}")
             writes = bool(_WRITING.search(_COMMENT.sub("", sql)))
-            found[name] = Statement(path, sql, writes)
+            found[name] = Statement(path, sql, writes, prepared=path == _QUERIES_FILE)
     return found
 
 
@@ -79,7 +80,7 @@ def write(name: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any,
 
 def _run(name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     statement = statements()[name]
-    if statement.path == _QUERIES_FILE:
+    if statement.prepared:
         return _run_prepared(name, params)
     with translated(), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
