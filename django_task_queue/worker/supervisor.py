@@ -98,13 +98,24 @@ class Supervisor:
             wait_s = 0.2
             if self.maintenance is not None and not self.signals_received:
                 wait_s = min(wait_s, self.maintenance.tick())
-            if all(slot.pid is None and slot.settled for slot in self.slots) and (
-                self.signals_received or all(slot.finished for slot in self.slots)
+            # While PostgreSQL is down a stopping run does not wait past the kill for it: the
+            # reaper settles what is left once the leases run out.
+            settled = all(slot.settled for slot in self.slots) or self._past_kill()
+            if (
+                all(slot.pid is None for slot in self.slots)
+                and settled
+                and (self.signals_received or all(slot.finished for slot in self.slots))
             ):
                 break
             time.sleep(max(wait_s, 0.01))
         logger.info("all workers stopped")
         return 0
+
+    def _past_kill(self) -> bool:
+        if self.stop_requested_at is None:
+            return False
+        waited = time.monotonic() - self.stop_requested_at
+        return waited > get_settings().SHUTDOWN_GRACE_S + _KILL_AFTER_S
 
     def _escalate(self) -> None:
         """After the grace period, tell workers to stop at once; later, kill what is left."""
