@@ -173,11 +173,11 @@ def _json(value: Any) -> Any:
 
 def _settle_unclaimable(broker: Broker, claim: Claim) -> None:
     """Redis handed out a task PostgreSQL won't start: finished, cancelled, or not yet due."""
-    waiting = next(iter(store.read("waiting_entry", {"task_id": claim.task_id})), None)
-    if waiting is None:
+    waiting = store.read("waiting_entry", {"task_id": claim.task_id})
+    if not waiting:
         broker.ack([claim])
         return
-    priority, seq, queue_name, due_at = waiting
+    ((priority, seq, queue_name, due_at),) = waiting
     entry = push_entry(uuid.UUID(claim.task_id), priority, seq, due_at)
     broker.push(queue_name, [entry], to_ms(timezone.now()))
 

@@ -20,15 +20,13 @@ logger = logging.getLogger(__name__)
 
 def cancel(task_id: uuid.UUID | str) -> Task:
     """Cancel a pending, scheduled or retrying task: it will never run."""
-    row = next(
-        iter(store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})), None
-    )
+    rows = store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
     task = Task.objects.get(pk=task_id)
-    if row is None:
+    if not rows:
         raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
     try:
         # Only tidiness: a worker that still pops the id finds it cancelled and skips it.
-        get_broker().remove(row[0], [str(task_id)])
+        get_broker().remove(rows[0][0], [str(task_id)])
     except BrokerUnavailableError as exc:
         logger.warning("Redis is unreachable; a cancelled task's entry stays until popped: %s", exc)
     return task
@@ -36,13 +34,11 @@ def cancel(task_id: uuid.UUID | str) -> Task:
 
 def retry(task_id: uuid.UUID | str) -> Task:
     """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue."""
-    row = next(
-        iter(store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})), None
-    )
+    rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
     task = Task.objects.get(pk=task_id)
-    if row is None:
+    if not rows:
         raise InvalidTransitionError(f"A {task.status} task cannot be retried.")
-    priority, seq, queue_name = row
+    ((priority, seq, queue_name),) = rows
     entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
     transaction.on_commit(lambda: push_after_commit(entries))
     return task

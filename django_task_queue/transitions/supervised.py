@@ -102,10 +102,10 @@ def fail_at_hard_timeout(
     broker: Broker, task_id: uuid.UUID, attempt: int, duration_ms: float
 ) -> TaskStatus | None:
     """Record that a task's process was killed at its hard timeout; None when fenced out."""
-    row = next(iter(store.read("held_task", {"task_id": task_id, "attempt": attempt})), None)
-    if row is None:
+    rows = store.read("held_task", {"task_id": task_id, "attempt": attempt})
+    if not rows:
         return None
-    task = _held(row)
+    task = _held(rows[0])
     status = fail_timed_out(broker, task, duration_ms)
     if status == TaskStatus.FAILED:
         broker.forget_leases(task.queue_name, [str(task.id)])
