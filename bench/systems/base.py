@@ -8,7 +8,9 @@ orchestrator can load every adapter without the peers installed in its environme
 
 from __future__ import annotations
 
+import shlex
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.harness import env
@@ -23,6 +25,10 @@ class System:
     tables: tuple[str, ...] = ()  # its tables in the benchmark database, emptied between runs
     # How each worker process takes tasks; written into the report's settings table.
     settings: str = ""
+    # How a process runs several tasks at once (`start_workers(threads=N)`), or None if it cannot.
+    threaded_settings: str | None = None
+    # Whether it runs `async def` task functions as coroutines (`use_async_task`).
+    runs_coroutines: bool = False
 
     # -- orchestrator side ------------------------------------------------------------------
 
@@ -35,11 +41,14 @@ class System:
     def prepare(self) -> None:
         """One-time set-up before the first run (migrations)."""
 
-    def worker_argv(self, workers: int) -> list[str]:
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
+        """`workers` processes; one task at a time each, or `threads` at once in each."""
         raise NotImplementedError
 
-    def start_workers(self, workers: int, name: str) -> Group:
-        return Group(self.worker_argv(workers), env=self.env(), name=name)
+    def start_workers(self, workers: int, name: str, threads: int | None = None) -> Group:
+        if threads is not None and self.threaded_settings is None:
+            raise ValueError(f"{self.label} runs one task at a time per process")
+        return Group(self.worker_argv(workers, threads), env=self.env(), name=name)
 
     def stop(self, group: Group) -> None:
         group.stop(grace_s=5.0)
@@ -62,6 +71,10 @@ class System:
     def setup_producer(self) -> None:
         """Import the library and connect; not timed."""
 
+    def use_async_task(self) -> None:
+        """Enqueue the `async def` task function from now on (after setup_producer)."""
+        raise NotImplementedError(f"{self.label} runs no coroutines")
+
     def enqueue_one(self, task_id: str, sleep_s: float) -> None:
         raise NotImplementedError
 
@@ -70,3 +83,8 @@ class System:
 
     def close_producer(self) -> None:
         """Flush anything buffered; timed with the enqueues."""
+
+
+def in_one_group(commands: Sequence[Sequence[str]]) -> list[str]:
+    """Several worker commands under one shell, so one process group holds them all."""
+    return ["/bin/sh", "-c", " & ".join(shlex.join(c) for c in commands) + " & wait"]

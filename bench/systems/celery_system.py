@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.harness import env
-from bench.systems.base import System
+from bench.systems.base import System, in_one_group
 
 
 class CelerySystem(System):
@@ -16,17 +16,31 @@ class CelerySystem(System):
         "result backend, without gossip/mingle/heartbeat; Redis visibility_timeout 3600 s "
         "(default)"
     )
+    threaded_settings = (
+        "N x `celery worker -P threads -c T` (one node per process, each with its own name), "
+        "otherwise as above"
+    )
 
-    def worker_argv(self, workers: int) -> list[str]:
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
+        if threads is None:
+            return self._node("prefork", workers, "bench")
+        # The thread pool runs in the node's one process: one node per worker process.
+        return in_one_group(
+            [self._node("threads", threads, f"bench{i}") for i in range(1, workers + 1)]
+        )
+
+    def _node(self, pool: str, concurrency: int, node: str) -> list[str]:
         return [
             str(env.BENCH_VENV / "bin" / "celery"),
             "-A",
             "bench.task_apps.celery_app",
             "worker",
             "-P",
-            "prefork",
+            pool,
             "-c",
-            str(workers),
+            str(concurrency),
+            "-n",
+            f"{node}@%h",
             "-Q",
             env.QUEUE,
             "-l",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from bench.harness import env
-from bench.harness.procs import Group
-from bench.systems.base import System
+from bench.systems.base import System, in_one_group
 
 POLL_INTERVAL_S = 0.1
 
@@ -54,13 +53,9 @@ class DjTasksSystem(System):
             "0",
         ]
 
-    def worker_argv(self, workers: int) -> list[str]:
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
         # db_worker runs one process; N of them run under one shell in one process group.
-        commands = " & ".join(" ".join(self._one_worker_argv(i)) for i in range(1, workers + 1))
-        return ["/bin/sh", "-c", f"{commands} & wait"]
-
-    def start_workers(self, workers: int, name: str) -> Group:
-        return Group(self.worker_argv(workers), env=self.env(), name=name)
+        return in_one_group([self._one_worker_argv(i) for i in range(1, workers + 1)])
 
     def setup_producer(self) -> None:
         import django

@@ -10,6 +10,7 @@ from bench.harness import env
 from bench.systems.base import System
 
 TASK_NAME = "bench_task"
+ASYNC_TASK_NAME = "bench_task_async"
 
 
 def overrides(**extra: Any) -> dict[str, Any]:
@@ -37,9 +38,15 @@ class DtqSystem(System):
         "claiming the next batch while tasks of 1-20 ms run), idle workers block on Redis "
         "(BLPOP); LEASE_S 15, default settings; DJANGO_DEBUG=0"
     )
+    threaded_settings = (
+        "`run_worker --workers=N --concurrency=T`: plain functions on T threads, `async def` "
+        "task functions as coroutines on one event loop per process; otherwise as above"
+    )
+    runs_coroutines = True
 
     def __init__(self, extra_overrides: dict[str, Any] | None = None) -> None:
         self.extra_overrides = extra_overrides or {}
+        self._task_name = TASK_NAME
 
     def python(self) -> Path:
         return env.PROJECT_PYTHON
@@ -86,8 +93,8 @@ class DtqSystem(System):
             check=True,
         )
 
-    def worker_argv(self, workers: int) -> list[str]:
-        return [
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
+        argv = [
             str(self.python()),
             "manage.py",
             "run_worker",
@@ -95,6 +102,7 @@ class DtqSystem(System):
             f"--queue={env.QUEUE}",
             "--log-level=WARNING",
         ]
+        return argv if threads is None else [*argv, f"--concurrency={threads}"]
 
     # -- producer side ------------------------------------------------------------------------
 
@@ -108,13 +116,16 @@ class DtqSystem(System):
         # Connect both stores before the clock starts.
         self._producer.enqueue(TASK_NAME, ["warm-producer", 0.0], queue_name="bench-warm")
 
+    def use_async_task(self) -> None:
+        self._task_name = ASYNC_TASK_NAME
+
     def enqueue_one(self, task_id: str, sleep_s: float) -> None:
-        self._producer.enqueue(TASK_NAME, [task_id, sleep_s], queue_name=env.QUEUE)
+        self._producer.enqueue(self._task_name, [task_id, sleep_s], queue_name=env.QUEUE)
 
     def enqueue_bulk(self, items: list[tuple[str, float]]) -> None:
         spec = self._producer.TaskSpec
         self._producer.enqueue_many(
-            spec(task=TASK_NAME, args=[task_id, sleep_s], queue_name=env.QUEUE)
+            spec(task=self._task_name, args=[task_id, sleep_s], queue_name=env.QUEUE)
             for task_id, sleep_s in items
         )
 

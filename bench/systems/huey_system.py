@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.harness import env
-from bench.systems.base import System
+from bench.systems.base import System, in_one_group
 
 
 class HueySystem(System):
@@ -15,15 +15,24 @@ class HueySystem(System):
         "`huey_consumer -k process -w N`, RedisHuey (blocking BRPOP reads, default pickle "
         "serializer), results off"
     )
+    threaded_settings = (
+        "N x `huey_consumer -k thread -w T` (a consumer runs threads or processes, not both), "
+        "otherwise as above"
+    )
 
-    def worker_argv(self, workers: int) -> list[str]:
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
+        if threads is None:
+            return self._consumer("process", workers)
+        return in_one_group([self._consumer("thread", threads) for _ in range(workers)])
+
+    def _consumer(self, kind: str, count: int) -> list[str]:
         return [
             str(env.BENCH_VENV / "bin" / "huey_consumer"),
             "bench.task_apps.huey_app.huey",
             "-k",
-            "process",
+            kind,
             "-w",
-            str(workers),
+            str(count),
             "-q",
         ]
 

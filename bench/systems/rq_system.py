@@ -17,7 +17,7 @@ class RqSystem(System):
         "machine), default result_ttl"
     )
 
-    def worker_argv(self, workers: int) -> list[str]:
+    def worker_argv(self, workers: int, threads: int | None = None) -> list[str]:
         return [
             str(env.BENCH_VENV / "bin" / "rq"),
             "worker-pool",
