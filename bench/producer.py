@@ -2,9 +2,11 @@
 
     python -m bench.producer --system celery --mode one --count 10000 [--sleep 0.01]
 
-Modes: `one` (one call per task), `bulk` (the system's bulk API), `paced` (one call every
---interval-ms, recording each send time), `stream` (django-task-queue's enqueue_stream, with
-this process's memory sampled). Prints one JSON object on its last line.
+Modes: `one` (one call per task), `threads` (one call per task from --threads producer threads),
+`bulk` (the system's bulk API), `paced` (one call every --interval-ms, recording each send
+time), `stream` (django-task-queue's enqueue_stream, with this process's memory sampled).
+--async-task enqueues the system's `async def` task function instead. Prints one JSON object on
+its last line.
 """
 
 from __future__ import annotations
@@ -60,6 +62,34 @@ def _one(system: System, args: argparse.Namespace) -> dict[str, object]:
     return {"elapsed_s": time.perf_counter() - started}
 
 
+def _threads(system: System, args: argparse.Namespace) -> dict[str, object]:
+    ids = _ids(args)
+    shares = [ids[i :: args.threads] for i in range(args.threads)]
+    failures: list[BaseException] = []
+    ready = threading.Barrier(args.threads + 1)
+
+    def produce(share: list[str]) -> None:
+        ready.wait()
+        try:
+            for task_id in share:
+                system.enqueue_one(task_id, args.sleep)
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=produce, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    system.close_producer()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise failures[0]
+    return {"elapsed_s": elapsed, "threads": args.threads}
+
+
 def _bulk(system: System, args: argparse.Namespace) -> dict[str, object]:
     items = [(task_id, args.sleep) for task_id in _ids(args)]
     started = time.perf_counter()
@@ -109,6 +139,7 @@ def _stream(system: System, args: argparse.Namespace) -> dict[str, object]:
 
 MODES: dict[str, Callable[[System, argparse.Namespace], dict[str, object]]] = {
     "one": _one,
+    "threads": _threads,
     "bulk": _bulk,
     "paced": _paced,
     "stream": _stream,
@@ -118,16 +149,20 @@ MODES: dict[str, Callable[[System, argparse.Namespace], dict[str, object]]] = {
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--system", required=True)
-    parser.add_argument("--mode", choices=["one", "bulk", "paced", "stream"], required=True)
+    parser.add_argument("--mode", choices=sorted(MODES), required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--sleep", type=float, default=0.0)
     parser.add_argument("--prefix", default="t")
     parser.add_argument("--interval-ms", type=float, default=20.0)
     parser.add_argument("--chunk", type=int, default=10_000, help="bulk call size")
+    parser.add_argument("--threads", type=int, default=8, help="producer threads (mode threads)")
+    parser.add_argument("--async-task", action="store_true", help="the `async def` task function")
     args = parser.parse_args()
 
     system = by_name(args.system)
     system.setup_producer()
+    if args.async_task:
+        system.use_async_task()
     result: dict[str, object] = {"system": system.name, "mode": args.mode, "count": args.count}
     result.update(MODES[args.mode](system, args))
     print(json.dumps(result))

@@ -14,7 +14,11 @@ from bench.systems.base import System
 class Sizes:
     reps: int = 3
     enqueue_n: int = 10_000
+    enqueue_threads: int = 8
     drain_n: int = 10_000
+    # Tasks each worker process runs at once in the thread sweep and the async drain.
+    threads: tuple[int, ...] = (1, 4, 8, 16, 32)
+    async_n: int = 10_000
     latency_n: int = 200
     latency_interval_ms: float = 20.0
     crash_task_s: float = 5.0
@@ -33,6 +37,8 @@ class Sizes:
             reps=1,
             enqueue_n=1_000,
             drain_n=1_000,
+            threads=(1, 32),
+            async_n=1_000,
             latency_n=50,
             crash_task_s=3.0,
             crash_wait_s=25.0,
@@ -81,7 +87,11 @@ class Context:
             str(sleep_s),
         ]
         for key, value in extra.items():
-            argv += [f"--{key.replace('_', '-')}", str(value)]
+            flag = f"--{key.replace('_', '-')}"
+            if value is True:
+                argv.append(flag)
+            elif value is not False:
+                argv += [flag, str(value)]
         return procs.run_json(
             argv, env=system.env(), name=f"producer-{system.name}", timeout_s=timeout_s
         )
