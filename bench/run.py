@@ -3,6 +3,7 @@
 .venv/bin/python bench/run.py                  # everything, 3 repetitions (about an hour)
 .venv/bin/python bench/run.py --quick          # small sizes, 1 repetition (a few minutes)
 .venv/bin/python bench/run.py --only drain,latency --systems dtq,celery
+.venv/bin/python bench/run.py --only drain_threads,drain_async --threads 1,32 --reps 1
 """
 
 from __future__ import annotations
@@ -25,7 +26,18 @@ from bench.harness import env, procs, stores, venv  # noqa: E402
 from bench.harness.context import Context, Sizes, log  # noqa: E402
 from bench.systems import all_systems  # noqa: E402
 
-FIGURES = ["machine", "enqueue", "drain", "latency", "crash", "http", "memory", "monitoring"]
+FIGURES = [
+    "machine",
+    "enqueue",
+    "drain",
+    "drain_threads",
+    "drain_async",
+    "latency",
+    "crash",
+    "http",
+    "memory",
+    "monitoring",
+]
 
 
 def main() -> None:
@@ -34,6 +46,12 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated figures")
     parser.add_argument("--systems", default="", help="comma-separated systems (default: all)")
     parser.add_argument("--reps", type=int, default=None, help="override the repetitions")
+    parser.add_argument(
+        "--threads",
+        default="",
+        help="tasks at once per worker process in drain_threads and drain_async, comma-separated "
+        "(default 1,4,8,16,32; with --quick 1,32)",
+    )
     parser.add_argument("--no-report", action="store_true", help="keep docs/benchmarks.md as it is")
     parser.add_argument(
         "--report-only",
@@ -60,6 +78,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     sizes = Sizes.quick() if args.quick else Sizes()
     if args.reps:
         sizes = Sizes(**{**sizes.__dict__, "reps": args.reps})
+    if args.threads:
+        threads = tuple(int(t) for t in args.threads.split(",") if t)
+        if not threads or min(threads) < 1:
+            parser.error("--threads takes positive integers, e.g. 1,8,32")
+        sizes = Sizes(**{**sizes.__dict__, "threads": threads})
     systems = all_systems()
     if args.systems:
         wanted = args.systems.split(",")
@@ -94,6 +117,8 @@ def _measure(ctx: Context, figures: list[str], *, quick: bool, report_wanted: bo
                 "version": s.version(),
                 "bulk_api": s.bulk_api,
                 "settings": s.settings,
+                "threaded_settings": s.threaded_settings,
+                "runs_coroutines": s.runs_coroutines,
             }
             for s in systems
         ],

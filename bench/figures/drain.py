@@ -1,15 +1,31 @@
-"""Figure 2: drain throughput of 2 worker processes over already-enqueued tasks, exactly once."""
+"""Figure 2: drain throughput of 2 worker processes over already-enqueued tasks, exactly once.
+
+`measure` is one such drain; the thread sweep and the async drain run it too.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bench.harness import results
 from bench.harness.context import Context, log
 from bench.harness.procs import DeadlineError
+from bench.systems.base import System
 
 WORKERS = 2
 BODIES = {"noop": 0.0, "sleep10ms": 0.010}
+
+
+@dataclass(frozen=True)
+class Drain:
+    """One drain: `n` tasks of `sleep_s`; `threads` tasks at once per process (None: the
+    system's one-at-a-time configuration); `async_task` enqueues its `async def` function."""
+
+    n: int
+    sleep_s: float
+    threads: int | None = None
+    async_task: bool = False
 
 
 def run(ctx: Context) -> dict[str, Any]:
@@ -19,21 +35,26 @@ def run(ctx: Context) -> dict[str, Any]:
     }
     for rep in range(1, ctx.sizes.reps + 1):
         for system in ctx.systems:
-            for body in BODIES:
-                data[system.name][body].append(_one(ctx, system, body=body, n=n, rep=rep))
+            for body, sleep_s in BODIES.items():
+                drain = Drain(n=n, sleep_s=sleep_s)
+                data[system.name][body].append(
+                    measure(ctx, system, drain, what=f"drain rep {rep} {body}")
+                )
     ctx.reset()
     return {"n": n, "workers": WORKERS, "runs": data}
 
 
-def _one(ctx: Context, system: Any, *, body: str, n: int, rep: int) -> dict[str, Any]:
-    sleep_s = BODIES[body]
+def measure(ctx: Context, system: System, drain: Drain, *, what: str) -> dict[str, Any]:
+    """Enqueue the tasks, then start 2 worker processes; time them from first start to last end."""
+    n, sleep_s, threads = drain.n, drain.sleep_s, drain.threads
     ctx.reset()
-    prefix = f"d{rep}-"
-    ctx.enqueue_fastest(system, n, sleep_s=sleep_s, prefix=prefix)
+    prefix = "d-"
+    ctx.enqueue_fastest(system, n, sleep_s=sleep_s, prefix=prefix, async_task=drain.async_task)
     # Generous: even 2 processes forking per task finish 10,000 sleeps well within this.
     timeout_s = 120 + n * (sleep_s + 0.01)
     error = None
-    workers = system.start_workers(WORKERS, name=f"drain-{system.name}")
+    name = f"drain-{system.name}" + (f"-t{threads}" if threads else "")
+    workers = system.start_workers(WORKERS, name=name, threads=threads)
     try:
         results.wait_until_done(n, timeout_s=timeout_s, sleeping=sleep_s > 0, workers=workers)
     except (DeadlineError, RuntimeError) as exc:
@@ -44,7 +65,7 @@ def _one(ctx: Context, system: Any, *, body: str, n: int, rep: int) -> dict[str,
     busy = tally.busy_s
     rate = n / busy if busy and not error else None
     log(
-        f"drain rep {rep} {system.name} {body}: "
+        f"{what} {system.name}{f' threads={threads}' if threads else ''}: "
         f"{rate or 0:,.0f} tasks/s, missing {tally.missing}, duplicated {tally.duplicated}"
         + (f" ({error})" if error else "")
     )
