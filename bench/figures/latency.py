@@ -1,4 +1,5 @@
-"""Figure 3: pickup latency (task start minus the moment enqueue was called), idle workers."""
+"""Figure 3: pickup latency (task start minus the moment the enqueue call returned, when the task
+is durable), idle workers; with the enqueue call's own duration and the latency from the call."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def run(ctx: Context) -> dict[str, Any]:
         "n": ctx.sizes.latency_n,
         "interval_ms": ctx.sizes.latency_interval_ms,
         "workers": WORKERS,
+        "measured_from": "return",
         "runs": data,
     }
 
@@ -53,16 +55,20 @@ def _one(ctx: Context, system: Any, rep: int) -> dict[str, Any]:
     from_return = [(started[i] - t[1]) * 1000 for i, t in sent.items() if i in started]
     call_ms = [(t[1] - t[0]) * 1000 for t in sent.values()]
     row = {
-        "p50": percentile(from_call, 50),
-        "p95": percentile(from_call, 95),
-        "p99": percentile(from_call, 99),
-        "max": max(from_call),
-        "p50_after_return": percentile(from_return, 50),
+        # From the return: the task is durable then (the issue's definition since issue 20).
+        "p50": percentile(from_return, 50),
+        "p95": percentile(from_return, 95),
+        "p99": percentile(from_return, 99),
+        "max": max(from_return),
+        "p50_from_call": percentile(from_call, 50),
+        "p99_from_call": percentile(from_call, 99),
         "enqueue_call_p50": percentile(call_ms, 50),
-        "missing": n - len(from_call),
+        "enqueue_call_p99": percentile(call_ms, 99),
+        "missing": n - len(from_return),
     }
     log(
-        f"latency rep {rep} {system.name}: p50 {row['p50']:.2f} ms, p95 {row['p95']:.2f} ms, "
-        f"p99 {row['p99']:.2f} ms (enqueue call p50 {row['enqueue_call_p50']:.2f} ms)"
+        f"latency rep {rep} {system.name}: from the return p50 {row['p50']:.2f} ms, "
+        f"p95 {row['p95']:.2f} ms, p99 {row['p99']:.2f} ms; enqueue call p50 "
+        f"{row['enqueue_call_p50']:.2f} ms"
     )
     return row

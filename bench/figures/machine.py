@@ -20,6 +20,7 @@ from bench.harness.stats import percentile
 
 PGBENCH_TABLE = "bench_pgbench_insert"
 IDLE_TABLE = "bench_idle_insert"
+PGBENCH_CLIENTS = (1, 2, 8)
 
 
 def loadavg() -> list[float]:
@@ -96,7 +97,8 @@ def pgbench_inserts(duration_s: int = 10) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(f"INSERT INTO {PGBENCH_TABLE} (v) VALUES (1);\n")
     try:
-        for clients in (1, 2):
+        # 8 clients: the ceiling for 8 producer threads each committing one task at a time.
+        for clients in PGBENCH_CLIENTS:
             out = subprocess.run(
                 [
                     exe,
@@ -112,7 +114,7 @@ def pgbench_inserts(duration_s: int = 10) -> dict[str, float]:
                     "-c",
                     str(clients),
                     "-j",
-                    str(clients),
+                    str(min(clients, 2)),
                     "-T",
                     str(duration_s),
                     env.PG_DATABASE,
