@@ -8,7 +8,7 @@ from typing import Any
 
 from bench.harness import env
 from bench.harness.stats import DASH
-from bench.report import sections
+from bench.report import concurrency, sections
 from bench.report.markdown import complete, table
 from bench.report.targets import context_notes, targets
 
@@ -30,7 +30,8 @@ def render(data: dict[str, Any], plot: bool) -> str:
         f"parentheses, the min{DASH}max over {sizes['reps']} repetition(s); the systems take turns "
         "(repetition 1 of every system, then repetition 2, …) so drift hits all alike. Every "
         "system runs the same task body (`bench/workload.py`: record the task id and start time "
-        "in a Redis database of its own, then sleep 0 or 10 ms) against the same PostgreSQL and "
+        "in a Redis database of its own, then sleep 0 or 10 ms; 2c awaits `asyncio.sleep` in the "
+        "same body as a coroutine) against the same PostgreSQL and "
         "Redis. How to run it and what each figure means: [bench/README.md](../bench/README.md).",
         "",
         "## Targets",
@@ -55,13 +56,24 @@ def render(data: dict[str, Any], plot: bool) -> str:
         "",
         sections.drain(data),
         "",
+        "## 2b. Drain throughput, several tasks at once per process (10 ms)",
+        "",
+        concurrency.drain_threads(data),
+        "",
+        "## 2c. Drain throughput, `async def` tasks (10 ms)",
+        "",
+        concurrency.drain_async(data),
+        "",
         "## 3. Pickup latency",
         "",
         sections.latency(data),
         "",
     ]
     if plot:
-        parts += [f"![drain throughput and pickup latency per system]({PLOT})", ""]
+        parts += [
+            f"![drain throughput, the sweeps, pickup latency and worker memory]({PLOT})",
+            "",
+        ]
     parts += [
         "## 4. Crash safety",
         "",
@@ -86,7 +98,9 @@ def render(data: dict[str, Any], plot: bool) -> str:
 def write(data: dict[str, Any]) -> None:
     env.DOCS_DIR.mkdir(exist_ok=True)
     plotted = False
-    if env.BENCH_PYTHON.exists() and (complete(data.get("drain")) or complete(data.get("latency"))):
+    if env.BENCH_PYTHON.exists() and any(
+        complete(data.get(f)) for f in ("drain", "drain_threads", "latency", "memory")
+    ):
         env.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         raw = env.RESULTS_DIR / "plot-input.json"
         raw.write_text(json.dumps(data, default=str))
