@@ -144,7 +144,7 @@ def latency(data: dict[str, Any]) -> str:
         rows.append(
             [names[name]]
             + [
-                spread([r[key] for r in good]).fmt(2)
+                spread([r.get(key) for r in good]).fmt(2)
                 for key in (
                     "p50",
                     "p95",

@@ -54,7 +54,8 @@ def _drain_noop(data: dict[str, Any]) -> list[Row]:
     ours = medians.pop(OURS, None)
     peers = [(name, rate) for name, rate in medians.items() if rate]
     top = max(peers, key=lambda nr: nr[1], default=None)
-    clean = all(r["missing"] == r["duplicated"] == 0 for r in drain["runs"].get(OURS, {})["noop"])
+    ours_runs = drain["runs"].get(OURS, {}).get("noop", [])
+    clean = bool(ours_runs) and all(r["missing"] == r["duplicated"] == 0 for r in ours_runs)
     ratio = _ratio(ours, top[1] if top else None)
     return [
         [
