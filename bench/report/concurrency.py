@@ -93,8 +93,9 @@ def drain_async(data: dict[str, Any]) -> str:
         f"first, then {fig['workers']} worker processes running 1 to {max(fig['threads'])} "
         "coroutines at once each: ours with `--concurrency`, one event loop per process; "
         "Dramatiq with that many worker threads, each waiting on its AsyncIO middleware's "
-        "event loop. The peers below run no coroutines concurrently, so they are not in it:\n\n"
-        + "\n".join(others)
-        + "\n\n"
-        + _sweep_table(data, fig)
+        "event loop. The body records through a `redis.asyncio` client, one per event loop: "
+        "where a system runs each coroutine on a fresh loop (ours at 1 per process, which runs "
+        "each with `asyncio.run`), every task also opens a Redis connection, as real async code "
+        "with its own clients would. The peers below run no coroutines concurrently, so they "
+        "are not in it:\n\n" + "\n".join(others) + "\n\n" + _sweep_table(data, fig)
     )
