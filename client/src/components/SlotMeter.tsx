@@ -3,7 +3,7 @@ export function SlotMeter({ busy, concurrency }: { busy: number; concurrency: nu
   const share = concurrency > 0 ? Math.min(1, busy / concurrency) : 0;
   return (
     <div
-      className={`slot-meter${busy >= concurrency ? ' full' : ''}`}
+      className="slot-meter"
       role="meter"
       aria-label="Slots in use"
       aria-valuemin={0}
