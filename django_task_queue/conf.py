@@ -49,6 +49,10 @@ class TaskQueueSettings:
     # A worker claims its next batch while the current one runs when its tasks take between
     # 1 ms and this long on average (0: never). Longer tasks are not held back from idle workers.
     PREFETCH_MAX_TASK_MS: float = 20.0
+    # Tasks each worker process runs at once (`run_worker --concurrency`): 1 runs them in the
+    # process's main thread, where SIGALRM interrupts any code at its timeout; more run plain
+    # functions on that many threads and `async def` ones on an event loop (docs/decisions.md).
+    CONCURRENCY: int = 1
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False
@@ -73,6 +77,7 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "WORKER_TTL_S": 1,
     "SHUTDOWN_GRACE_S": 0,
     "HARD_TIMEOUT_GRACE_S": 0.1,
+    "CONCURRENCY": 1,
     "API_MAX_BODY_BYTES": 1024,
     "API_MAX_BULK": 1,
     "API_MAX_PAGE_SIZE": 1,

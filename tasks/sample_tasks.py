@@ -1,5 +1,6 @@
 """The seed's sample task functions, with the seed's behaviour."""
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -67,3 +68,11 @@ def send_notification(
     if random.random() < 0.1:  # noqa: S311  (simulated flakiness, not security)
         raise ConnectionError(f"Failed to send {notification_type} to {recipient}")
     return {"recipient": recipient, "type": notification_type, "status": "sent"}
+
+
+@task_registry.register("fetch_url", timeout=30)
+async def fetch_url(url: str, latency_ms: float = 100) -> dict[str, Any]:
+    """Pretend to call an HTTP API: an `async def` task awaits instead of holding a thread, so
+    a worker with `--concurrency 500` can wait on 500 of these at once with no thread each."""
+    await asyncio.sleep(latency_ms / 1000)
+    return {"url": url, "status": 200, "latency_ms": latency_ms}

@@ -12,7 +12,7 @@ import logging
 import signal
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
@@ -34,8 +34,28 @@ class WorkerInterrupt(BaseException):
     """Raised inside task code when the worker is told to stop at once (a second signal)."""
 
 
-def execute(task: ClaimedTask) -> Outcome:
-    """Run one attempt; WorkerInterrupt is the only exception that leaves this function."""
+# How a task's soft timeout is enforced around its call: given the timeout in seconds, a
+# context in which TaskTimeout is raised once it passes.
+SoftTimeout = Callable[[float], AbstractContextManager[None]]
+
+
+def is_coroutine_task(task_name: str) -> bool:
+    """Whether the task's function is an `async def` (False for an unknown name: running it
+    fails the attempt, on whatever runs plain functions)."""
+    try:
+        function = task_registry.get_task(task_name)
+    except UnknownTaskError:
+        return False
+    return inspect.iscoroutinefunction(function.func)
+
+
+def execute(task: ClaimedTask, soft_timeout: SoftTimeout | None = None) -> Outcome:
+    """Run one attempt; WorkerInterrupt is the only exception that leaves this function.
+
+    In the process's main thread the soft timeout is SIGALRM's (the default); a slot thread
+    passes its own (thread_timeouts.py). A coroutine function runs to completion on a loop of
+    its own here; a worker with several slots runs it with `execute_coroutine` instead.
+    """
     try:
         function = task_registry.get_task(task.task_name)
     except UnknownTaskError as exc:
@@ -45,7 +65,7 @@ def execute(task: ClaimedTask) -> Outcome:
         args = [django_bridge.context_for(task, function), *args]
     before = db_state.snapshot()
     try:
-        outcome = _run(task, function.func, args)
+        outcome = _run(task, function.func, args, soft_timeout or _soft_timeout)
     finally:
         # Before anything else uses the connection: the worker records this outcome on it.
         left_open = db_state.close_left_open(before)
@@ -67,24 +87,61 @@ def execute(task: ClaimedTask) -> Outcome:
     return outcome
 
 
-def _run(task: ClaimedTask, func: Callable[..., Any], args: list[Any]) -> Outcome:
+def _run(
+    task: ClaimedTask, func: Callable[..., Any], args: list[Any], soft_timeout: SoftTimeout
+) -> Outcome:
     try:
-        with _soft_timeout(task.timeout_s):
+        with soft_timeout(task.timeout_s):
             result = _call(func, args, task.kwargs)
     except TaskTimeout:
-        return Failure(
-            AttemptOutcome.TIMEOUT,
-            "TimeoutError",
-            f"Task exceeded its timeout of {task.timeout_s:g} s",
-            traceback.format_exc(),
-        )
+        return timed_out(task)
     except WorkerInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001  (whatever task code raises fails the attempt)
         # Even SystemExit, KeyboardInterrupt or asyncio's CancelledError: left to propagate,
         # they would kill the worker and the tasks claimed with this one. The worker's own
         # signals raise only WorkerInterrupt and TaskTimeout, handled above.
-        return Failure(AttemptOutcome.ERROR, _type_path(exc), _message(exc), traceback.format_exc())
+        return raised(exc)
+    return stored(result)
+
+
+async def execute_coroutine(task: ClaimedTask) -> Outcome:
+    """Run one attempt of an `async def` task on the running event loop, cancelled at its
+    timeout. Nothing leaves this coroutine: every end is an outcome."""
+    try:
+        function = task_registry.get_task(task.task_name)
+    except UnknownTaskError as exc:
+        return Failure(AttemptOutcome.ERROR, "UnknownTaskError", str(exc), "")
+    args = task.args
+    if function.takes_context:
+        args = [django_bridge.context_for(task, function), *args]
+    deadline = asyncio.timeout(task.timeout_s)
+    try:
+        async with deadline:
+            result = await function.func(*args, **task.kwargs)
+    except TimeoutError as exc:
+        # The task's own TimeoutError (an awaited call timing out) is an error like any other.
+        return timed_out(task) if deadline.expired() else raised(exc)
+    except BaseException as exc:  # noqa: BLE001  (as in _run: nothing may end the worker)
+        return raised(exc)
+    return stored(result)
+
+
+def timed_out(task: ClaimedTask) -> Failure:
+    return Failure(
+        AttemptOutcome.TIMEOUT,
+        "TimeoutError",
+        f"Task exceeded its timeout of {task.timeout_s:g} s",
+        traceback.format_exc(),
+    )
+
+
+def raised(exc: BaseException) -> Failure:
+    return Failure(AttemptOutcome.ERROR, _type_path(exc), _message(exc), traceback.format_exc())
+
+
+def stored(result: Any) -> Outcome:
+    """What a task returned, as the JSON its row stores, or the failure to store it."""
     try:
         result_json = json_roundtrip("result", result)
         if len(result_json) > _MAX_JSONB_BYTES // 4 and _utf8_size(result_json) > _MAX_JSONB_BYTES:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 class WorkerOptions:
     queues: tuple[str, ...] = ("default",)
     workers: int = 1
+    concurrency: int = 1  # tasks each process runs at once
     worker_id: str | None = None
     max_tasks: int | None = None
     poll_interval_s: float = 1.0

@@ -112,7 +112,12 @@ class OutcomeRecorder:
         if not self._completed:
             return
         done = self.take()
-        self.report(done, self.store.complete_many(broker, done))
+        try:
+            applied = self.store.complete_many(broker, done)
+        except (BrokerUnavailableError, StoreUnavailableError):
+            self.keep(done)  # else they would stay `processing`, renewed, while this worker lives
+            raise
+        self.report(done, applied)
 
     def report(self, done: list[Completed], applied: set[uuid.UUID]) -> None:
         """Count, log and signal recorded successes."""
@@ -168,11 +173,19 @@ class OutcomeRecorder:
         if claim_ahead is not None:
             with contextlib.suppress(Exception):
                 claim_ahead.future.result(timeout=_CLAIM_AHEAD_WAIT_S)
+        started = {run.task.id: run for run in held.running()}
         unstarted = [
-            task for task in held.leased() if task.id not in finished and task.id != running.task.id
+            task for task in held.leased() if task.id not in finished and task.id not in started
         ]
         self.flush(broker)
         self.give_back(broker, unstarted)
+        now = time.monotonic()
+        for other in started.values():  # other slots' tasks: interrupted, no retry spent
+            if other.task.id != running.task.id:
+                reason = "Its worker process exited at another task's hard timeout."
+                self.store.release(
+                    broker, other.task, reason, (now - other.started_monotonic) * 1000
+                )
         status = self.store.fail_timed_out(broker, running.task, duration_ms)
         if status is not None:
             self.stats.task_finished(

@@ -1,5 +1,5 @@
-"""SIGTERM and SIGINT in a worker process: the first stops it claiming once the running task
-ends, a second interrupts the running task so that it is released at once."""
+"""SIGTERM and SIGINT in a worker process: the first stops it claiming once the running tasks
+end, a second interrupts them so that they are released at once."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ Handler = Callable[[int, FrameType | None], Any] | int
 class StopSignals:
     """Whether the worker is stopping, and its signal handlers."""
 
-    def __init__(self, worker_id: str) -> None:
+    def __init__(self, worker_id: str, on_second: Callable[[], None] | None = None) -> None:
         self.worker_id = worker_id
+        # With several slots a second signal cannot interrupt task code in other threads: the
+        # loop is told instead (`on_second`), and releases every task at once.
+        self.on_second = on_second
         self.stopping = False
         # Set while task code runs in the loop's thread: only then may a signal interrupt it.
         self.in_task = False
@@ -49,6 +52,8 @@ class StopSignals:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if not self.stopping:
             self.stop()
+        elif self.on_second is not None:
+            self.on_second()
         elif self.in_task:
             # A second signal: give the task back to the queue now instead of after its lease.
             raise WorkerInterrupt

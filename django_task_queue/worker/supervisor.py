@@ -25,6 +25,7 @@ from django_task_queue.worker.lease_keeper import Child, LeaseKeeper
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.pool_loop import ConcurrentWorker
 from django_task_queue.worker.running_board import RunningBoard
 
 logger = logging.getLogger("django_task_queue.supervisor")
@@ -49,7 +50,11 @@ class Supervisor:
         self.base_id = options.worker_id or f"{socket.gethostname()}:{os.getpid()}"
         # Each board is mapped before any fork, so every child of the slot shares it.
         self.slots = [
-            _Slot(worker_id=self._worker_id(i), board=RunningBoard(), index=i)
+            _Slot(
+                worker_id=self._worker_id(i),
+                board=RunningBoard(slots=options.concurrency),
+                index=i,
+            )
             for i in range(options.workers)
         ]
         self.maintenance = Maintenance() if options.maintenance else None
@@ -142,12 +147,13 @@ class Supervisor:
     def _child(self, slot: _Slot) -> None:
         code = 1
         try:
-            worker = Worker(
-                self.options,
-                slot.worker_id,
-                WorkerDeps.for_this_thread(board=slot.board),
-                tuning=Tuning(claim_ahead_max_task_ms=get_settings().PREFETCH_MAX_TASK_MS),
-            )
+            deps = WorkerDeps.for_this_thread(board=slot.board)
+            worker: Worker | ConcurrentWorker
+            if self.options.concurrency > 1:
+                worker = ConcurrentWorker(self.options, slot.worker_id, deps)
+            else:
+                tuning = Tuning(claim_ahead_max_task_ms=get_settings().PREFETCH_MAX_TASK_MS)
+                worker = Worker(self.options, slot.worker_id, deps, tuning=tuning)
             code = worker.run(supervised=True)
         except BaseException:
             logger.exception("worker %s crashed", self.worker_id(slot))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.loop import Worker
 from django_task_queue.worker.maintenance import Maintenance
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.pool_loop import ConcurrentWorker
 
 
 def work_until(
@@ -45,4 +47,20 @@ def drain(
     while worker.step(wait_s=0):
         if time.monotonic() > deadline:
             raise AssertionError(f"queue not drained within {timeout_s} s")
+    return worker
+
+
+def drain_concurrently(
+    concurrency: int, *, queues: tuple[str, ...] = ("default",), max_tasks: int | None = None
+) -> ConcurrentWorker:
+    """Run every task that is ready now with `concurrency` slots in this process, then return
+    (the worker's signal handlers are put back as they were)."""
+    options = WorkerOptions(queues=queues, burst=True, concurrency=concurrency, max_tasks=max_tasks)
+    worker = ConcurrentWorker(options, "test-pool", WorkerDeps.for_this_thread())
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        worker.run()
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     return worker

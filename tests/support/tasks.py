@@ -1,10 +1,12 @@
 """Task functions that only the tests register (workers started by tests import this module)."""
 
+import asyncio
 import contextlib
 import math
 import os
 import re
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -189,3 +191,35 @@ def holds_the_gil(marker_dir: str, label: str, seconds: float, deaf: bool = Fals
     re.match(r"(a+)+$", "a" * length + "b")
     record(marker_dir, f"end:{label}")
     return label
+
+
+@task_registry.register("test_async_sleep_then_record", max_retries=0, timeout=5)
+async def async_sleep_then_record(marker_dir: str, label: str, duration_s: float) -> str:
+    """An `async def` task: record the start, await, record the end."""
+    record(marker_dir, f"start:{label}")
+    await asyncio.sleep(duration_s)
+    record(marker_dir, f"end:{label}")
+    return label
+
+
+@task_registry.register("test_thread_and_connection", max_retries=0)
+def thread_and_connection(marker_dir: str, label: str, hold_s: float) -> dict[str, int]:
+    """The thread and the PostgreSQL backend this task ran on, while holding its slot."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend_pid,) = cursor.fetchone()
+    record(marker_dir, f"start:{label}")
+    time.sleep(hold_s)
+    return {"thread": threading.get_ident(), "backend_pid": backend_pid}
+
+
+@task_registry.register("test_python_loop", max_retries=0)
+def python_loop(duration_s: float) -> str:
+    """Run Python code (no blocking call) for `duration_s`: a soft timeout stops it at once."""
+    deadline = time.monotonic() + duration_s
+    spins = 0
+    while time.monotonic() < deadline:
+        spins += 1
+    return "finished"

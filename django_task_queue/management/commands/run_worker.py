@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.logging import configure_logging
 from django_task_queue.services.validation import check_queue_name
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--workers", type=int, default=1, help="Number of worker processes (default: 1)"
+        )
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=None,
+            help="Tasks each worker process runs at once: plain functions on that many threads, "
+            "async def functions on one event loop (default: TASK_QUEUE['CONCURRENCY'], 1)",
         )
         parser.add_argument(
             "--worker-id",
@@ -63,6 +71,9 @@ class Command(BaseCommand):
         queues = _parse_queues(options["queue"])
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
+        concurrency = options["concurrency"] or get_settings().CONCURRENCY
+        if options["concurrency"] is not None and options["concurrency"] < 1:
+            raise CommandError("--concurrency must be at least 1")
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
             raise CommandError("--max-tasks must be at least 1")
         if not options["poll_interval"] > 0:
@@ -75,6 +86,7 @@ class Command(BaseCommand):
         worker_options = WorkerOptions(
             queues=queues,
             workers=options["workers"],
+            concurrency=concurrency,
             worker_id=options["worker_id"],
             max_tasks=options["max_tasks"],
             poll_interval_s=options["poll_interval"],
