@@ -32,19 +32,31 @@ type RunningOutcome = Literal["lost", "interrupted"]
 
 
 def renew_worker_leases(broker: Broker, worker_ids: Sequence[str]) -> int:
-    """Move the lease of every task these worker processes hold; returns how many."""
+    """Move the lease of every task these worker processes hold; returns how many.
+
+    A task PostgreSQL says they hold but Redis holds no lease for is held by none of them (its
+    outcome's commit was lost in a crash after the lease was dropped): its lease ends at once,
+    for the reaper, rather than being renewed for as long as its worker process lives.
+    """
     if not worker_ids:
         return 0
-    deadline = timezone.now() + timedelta(seconds=get_settings().LEASE_S)
+    now = timezone.now()
+    deadline = now + timedelta(seconds=get_settings().LEASE_S)
     rows = store.write(
         "extend_worker_leases", {"lease_expires_at": deadline, "worker_ids": list(worker_ids)}
     )
     by_queue: dict[str, list[str]] = {}
     for task_id, queue_name in rows:
         by_queue.setdefault(queue_name, []).append(str(task_id))
+    unheld: list[str] = []
     for queue_name, task_ids in by_queue.items():
-        broker.extend_held(queue_name, task_ids, to_ms(deadline))
-    return len(rows)
+        unheld += broker.extend_held(queue_name, task_ids, to_ms(deadline))
+    if not unheld:
+        return len(rows)
+    ended = store.write("end_unheld_leases", {"ids": unheld, "renewed_until": deadline, "now": now})
+    for (task_id,) in ended:
+        logger.warning("task %s: no worker process holds it; its lease ends now", task_id)
+    return len(rows) - len(ended)
 
 
 def release_worker_tasks(
