@@ -34,7 +34,7 @@ def test_leases_are_renewed_for_the_live_children_only(stores: Broker) -> None:
     Task.objects.filter(pk__in=[mine.id, other.id]).update(lease_expires_at=soon)
 
     # when the supervisor renews the leases of one of them
-    renewed = renew_worker_leases(stores, ["host:1-1"])
+    renewed = renew_worker_leases(stores, ["host:1-1"]).renewed
 
     # then only that child's lease moves forward
     assert renewed == 1
@@ -63,11 +63,14 @@ def test_a_success_whose_commit_was_lost_runs_again_though_its_worker_lives(
     complete_many(stores, [Completed(claimed, "3", duration_ms=1, finished_at=timezone.now())])
     _lose_the_outcome(claimed)
 
-    # when the supervisor renews the leases of the live child that ran it
-    renewed = renew_worker_leases(stores, ["host:3-1"])
+    # when the supervisor renews the leases of the live child that ran it, twice, without
+    # seeing it on the child's board in between
+    first = renew_worker_leases(stores, ["host:3-1"])
+    second = renew_worker_leases(stores, ["host:3-1"], end_if_unheld=first.unheld)
 
-    # then its lease ends instead of being renewed, and the reaper makes it run again
-    assert renewed == 0
+    # then the first look only notes it, the second ends its lease, and the reaper reruns it
+    assert (first.renewed, first.unheld) == (1, {str(task.id)})
+    assert (second.renewed, second.unheld) == (0, set())
     assert reap_expired_leases(stores) == 1
     (again,) = _claim(stores, "host:3-1", 1)
     assert (again.id, again.attempt) == (task.id, 2)
@@ -85,12 +88,32 @@ def test_a_retry_whose_commit_was_lost_is_skipped_by_the_claim_and_reaped(
 
     # when a worker pops the retry from Redis, and the supervisor renews its child's leases
     assert claim_batch(stores, ["default"], "host:4-2", 1) == []
-    renew_worker_leases(stores, ["host:4-1"])
+    first = renew_worker_leases(stores, ["host:4-1"])
+    renew_worker_leases(stores, ["host:4-1"], end_if_unheld=first.unheld)
 
     # then the reaper makes it waiting again, and it runs
     assert reap_expired_leases(stores) == 1
     (again,) = _claim(stores, "host:4-2", 1)
     assert (again.id, again.attempt) == (task.id, 2)
+
+
+def test_a_running_task_whose_redis_lease_was_lost_keeps_its_lease_while_seen_running(
+    stores: Broker,
+) -> None:
+    # given a task a live child runs, whose Redis lease was lost (Redis lost its data)
+    enqueue("add_numbers", [1, 2])
+    (claimed,) = _claim(stores, "host:6-1", 1)
+    stores.forget_leases("default", [str(claimed.id)])
+
+    # when the supervisor renews twice, seeing it running on the child's board (so it never
+    # passes it in `end_if_unheld`)
+    first = renew_worker_leases(stores, ["host:6-1"])
+    second = renew_worker_leases(stores, ["host:6-1"], end_if_unheld=set())
+
+    # then its lease is renewed both times: a live run is never handed to another worker
+    assert first.unheld == {str(claimed.id)}
+    assert second.renewed == 1
+    assert reap_expired_leases(stores) == 0
 
 
 def test_a_task_claimed_again_since_the_renewal_keeps_its_lease(stores: Broker) -> None:
