@@ -2,6 +2,6 @@
 
 from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.broker.index_reads import QueueDepths
-from django_task_queue.broker.registry import WorkerRecord
+from django_task_queue.broker.registry import RunningRecord, WorkerRecord
 
-__all__ = ["Broker", "QueueDepths", "WorkerRecord", "get_broker"]
+__all__ = ["Broker", "QueueDepths", "RunningRecord", "WorkerRecord", "get_broker"]

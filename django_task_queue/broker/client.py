@@ -18,7 +18,7 @@ from django_task_queue.broker.batches import chunks
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.lease_upkeep import LeaseUpkeep
-from django_task_queue.broker.registry import WorkerRecord, WorkerRegistry
+from django_task_queue.broker.registry import RunningRecord, WorkerRecord, WorkerRegistry
 from django_task_queue.broker.script_pipeline import ScriptPipeline
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
@@ -28,6 +28,7 @@ __all__ = [
     "Broker",
     "Claim",
     "PushEntry",
+    "RunningRecord",
     "WorkerRecord",
     "get_broker",
     "reset_broker",

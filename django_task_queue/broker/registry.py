@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
 from django_task_queue.broker.keys import KeySpace
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
+
+
+@dataclass(frozen=True)
+class RunningRecord:
+    """A task running in one of a worker process's slots."""
+
+    task_id: str
+    task_name: str
+    queue_name: str
+    attempt: int
+    slot: int
+    started_at_ms: int
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,8 @@ class WorkerRecord:
     started_at_ms: int
     last_seen_ms: int
     tasks_done: int
+    concurrency: int = 1
+    running: tuple[RunningRecord, ...] = ()
 
 
 class WorkerRegistry:
@@ -46,6 +62,8 @@ class WorkerRegistry:
                     "started_at_ms": record.started_at_ms,
                     "last_seen_ms": record.last_seen_ms,
                     "tasks_done": record.tasks_done,
+                    "concurrency": record.concurrency,
+                    "running": _running_to_json(record.running),
                 },
             )
             pipe.pexpire(key, int(ttl_s * 1000))
@@ -91,4 +109,41 @@ def _worker_from_hash(raw: dict[str, str]) -> WorkerRecord:
         started_at_ms=int(raw.get("started_at_ms", 0)),
         last_seen_ms=int(raw.get("last_seen_ms", 0)),
         tasks_done=int(raw.get("tasks_done", 0)),
+        # A record written before `run_worker --concurrency` has neither field: one slot, and
+        # what ran in it is only `current_task_id`.
+        concurrency=int(raw.get("concurrency", 1)),
+        running=_running_from_json(raw.get("running", "")),
+    )
+
+
+def _running_to_json(running: tuple[RunningRecord, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "task_id": r.task_id,
+                "task_name": r.task_name,
+                "queue_name": r.queue_name,
+                "attempt": r.attempt,
+                "slot": r.slot,
+                "started_at_ms": r.started_at_ms,
+            }
+            for r in running
+        ],
+        separators=(",", ":"),
+    )
+
+
+def _running_from_json(raw: str) -> tuple[RunningRecord, ...]:
+    entries: list[dict[str, Any]] = json.loads(raw) if raw else []
+    # Keys are picked by name, so that an entry a newer version wrote with more keys still reads.
+    return tuple(
+        RunningRecord(
+            task_id=str(entry["task_id"]),
+            task_name=str(entry["task_name"]),
+            queue_name=str(entry["queue_name"]),
+            attempt=int(entry["attempt"]),
+            slot=int(entry["slot"]),
+            started_at_ms=int(entry["started_at_ms"]),
+        )
+        for entry in entries
     )

@@ -8,8 +8,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from django_task_queue.broker.client import WorkerRecord, get_broker
+from django_task_queue.broker.client import RunningRecord, WorkerRecord, get_broker
 from django_task_queue.timeutil import from_ms, iso, to_ms
+
+
+@dataclass(frozen=True)
+class RunningTaskStatus:
+    task_id: str
+    task_name: str
+    queue_name: str
+    attempt: int
+    slot: int
+    running_for_s: float
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,17 @@ class WorkerStatus:
     heartbeat_age_s: float
     current_task_id: str | None
     tasks_done: int
+    concurrency: int
+    busy: int
+    running: list[RunningTaskStatus]
+
+
+def slots_in_use(record: WorkerRecord) -> int:
+    """How many of the worker's slots run a task now."""
+    if record.running:
+        return len(record.running)
+    # A record from a version before `running` names at most its one task in `current_task_id`.
+    return 1 if record.current_task_id else 0
 
 
 def list_workers() -> list[dict[str, Any]]:
@@ -42,7 +63,25 @@ def _worker(record: WorkerRecord, now_ms: float) -> dict[str, Any]:
         "heartbeat_age_s": round(max(0.0, now_ms - record.last_seen_ms) / 1000, 3),
         "tasks_done": record.tasks_done,
         "state": record.state,
+        "concurrency": record.concurrency,
+        "busy": slots_in_use(record),
+        "running_tasks": [_running_task(running) for running in _by_slot(record.running)],
     }
+
+
+def _running_task(running: RunningRecord) -> dict[str, Any]:
+    return {
+        "task_id": running.task_id,
+        "task_name": running.task_name,
+        "queue_name": running.queue_name,
+        "attempt": running.attempt,
+        "slot": running.slot,
+        "started_at": iso(from_ms(running.started_at_ms)),
+    }
+
+
+def _by_slot(running: tuple[RunningRecord, ...]) -> list[RunningRecord]:
+    return sorted(running, key=lambda r: r.slot)
 
 
 def local_workers(hostname: str | None = None) -> list[WorkerStatus]:
@@ -66,4 +105,17 @@ def worker_status(record: WorkerRecord, now_ms: int) -> WorkerStatus:
         heartbeat_age_s=max(0.0, (now_ms - record.last_seen_ms) / 1000),
         current_task_id=record.current_task_id,
         tasks_done=record.tasks_done,
+        concurrency=record.concurrency,
+        busy=slots_in_use(record),
+        running=[
+            RunningTaskStatus(
+                task_id=running.task_id,
+                task_name=running.task_name,
+                queue_name=running.queue_name,
+                attempt=running.attempt,
+                slot=running.slot,
+                running_for_s=max(0.0, (now_ms - running.started_at_ms) / 1000),
+            )
+            for running in _by_slot(record.running)
+        ],
     )

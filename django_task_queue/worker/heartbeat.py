@@ -6,22 +6,69 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from typing import Protocol
 
-from django_task_queue.broker.client import Broker, WorkerRecord
+from django.utils import timezone
+
+from django_task_queue.broker.client import Broker, RunningRecord, WorkerRecord
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.timeutil import to_ms
 from django_task_queue.worker.decisions import past_hard_timeout
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.held import HeldTasks, Running
+from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.own_leases import OwnLeases
 from django_task_queue.worker.recorder import OutcomeRecorder
 
 logger = logging.getLogger(__name__)
 
 EXIT_HARD_TIMEOUT = 70
+
+
+class RecordedWorker(Protocol):
+    """What a worker's entry in the registry is made of."""
+
+    worker_id: str
+    options: WorkerOptions
+    held: HeldTasks
+    started_at_ms: int
+    tasks_done: int
+
+    @property
+    def stopping(self) -> bool: ...
+
+
+def registry_record(worker: RecordedWorker) -> WorkerRecord:
+    """The worker's entry in the registry of live workers: its slots and what runs in them."""
+    running = sorted(worker.held.running(), key=lambda run: run.slot)
+    now_ms, now = to_ms(timezone.now()), time.monotonic()
+    return WorkerRecord(
+        worker_id=worker.worker_id,
+        hostname=socket.gethostname(),
+        pid=os.getpid(),
+        queues=list(worker.options.queues),
+        state="stopping" if worker.stopping else ("busy" if running else "idle"),
+        current_task_id=str(running[0].task.id) if running else None,
+        started_at_ms=worker.started_at_ms,
+        last_seen_ms=now_ms,
+        tasks_done=worker.tasks_done,
+        concurrency=worker.options.concurrency,
+        running=tuple(
+            RunningRecord(
+                task_id=str(run.task.id),
+                task_name=run.task.task_name,
+                queue_name=run.task.queue_name,
+                attempt=run.task.attempt,
+                slot=run.slot,
+                started_at_ms=now_ms - round((now - run.started_monotonic) * 1000),
+            )
+            for run in running
+        ),
+    )
 
 
 class BeatingWorker(Protocol):

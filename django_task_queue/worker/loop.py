@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import socket
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -33,7 +31,7 @@ from django_task_queue.worker.decisions import (
     tasks_left,
 )
 from django_task_queue.worker.deps import WorkerDeps
-from django_task_queue.worker.heartbeat import Heartbeat
+from django_task_queue.worker.heartbeat import Heartbeat, registry_record
 from django_task_queue.worker.held import ClaimInFlight, HeldTasks
 from django_task_queue.worker.lookout import Lookout
 from django_task_queue.worker.options import WorkerOptions
@@ -95,19 +93,7 @@ class Worker:
 
     def record(self) -> WorkerRecord:
         """This worker's entry in the registry of live workers."""
-        running = self.held.running()
-        current = running[0] if running else None
-        return WorkerRecord(
-            worker_id=self.worker_id,
-            hostname=socket.gethostname(),
-            pid=os.getpid(),
-            queues=list(self.options.queues),
-            state="stopping" if self.stopping else ("busy" if current else "idle"),
-            current_task_id=str(current.task.id) if current else None,
-            started_at_ms=self.started_at_ms,
-            last_seen_ms=to_ms(timezone.now()),
-            tasks_done=self.tasks_done,
-        )
+        return registry_record(self)
 
     def keep_announcements_drained(self) -> None:
         self.lookout.keep_announcements_drained()

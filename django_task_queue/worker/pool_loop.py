@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
-import socket
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -28,7 +26,7 @@ from django_task_queue.timeutil import to_ms
 from django_task_queue.worker import django_bridge
 from django_task_queue.worker.decisions import outage_backoff_s, tasks_left
 from django_task_queue.worker.deps import WorkerDeps
-from django_task_queue.worker.heartbeat import Heartbeat
+from django_task_queue.worker.heartbeat import Heartbeat, registry_record
 from django_task_queue.worker.held import HeldTasks
 from django_task_queue.worker.options import WorkerOptions
 from django_task_queue.worker.pool import Event, Finished, SlotPool, Wake
@@ -97,18 +95,7 @@ class ConcurrentWorker:
 
     def record(self) -> WorkerRecord:
         """This worker's entry in the registry of live workers."""
-        running = self.held.running()
-        return WorkerRecord(
-            worker_id=self.worker_id,
-            hostname=socket.gethostname(),
-            pid=os.getpid(),
-            queues=list(self.options.queues),
-            state="stopping" if self.stopping else ("busy" if running else "idle"),
-            current_task_id=str(running[0].task.id) if running else None,
-            started_at_ms=self.started_at_ms,
-            last_seen_ms=to_ms(timezone.now()),
-            tasks_done=self.tasks_done,
-        )
+        return registry_record(self)
 
     def keep_announcements_drained(self) -> None:
         """Nothing to drain: this loop never holds a task it has not started."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from django_task_queue.broker.client import Broker, WorkerRecord, reset_broker
+from django_task_queue.broker.client import Broker, RunningRecord, WorkerRecord, reset_broker
 from django_task_queue.timeutil import to_ms
 from tests.support.rows import MakeTask, create_task
 
@@ -67,7 +67,14 @@ def body(response: Any) -> dict[str, Any]:
     return data
 
 
-def start_worker(broker: Broker, queues: list[str], state: str = "idle") -> None:
+def start_worker(
+    broker: Broker,
+    queues: list[str],
+    state: str = "idle",
+    *,
+    concurrency: int = 1,
+    running: tuple[RunningRecord, ...] = (),
+) -> None:
     """Record a live worker in Redis' registry, as a running worker's heartbeat does."""
     now_ms = to_ms(timezone.now())
     record = WorkerRecord(
@@ -80,6 +87,8 @@ def start_worker(broker: Broker, queues: list[str], state: str = "idle") -> None
         started_at_ms=now_ms,
         last_seen_ms=now_ms,
         tasks_done=0,
+        concurrency=concurrency,
+        running=running,
     )
     broker.record_worker(record, ttl_s=30)
 

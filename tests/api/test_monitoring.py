@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import inspect
-from datetime import UTC, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from django_task_queue.broker.client import Broker
+from django_task_queue.broker.client import Broker, RunningRecord
 from django_task_queue.monitoring.task_functions import json_safe
+from django_task_queue.timeutil import to_ms
 from tests.api.conftest import body, start_worker
 from tests.support.rows import MakeTask, add_attempt
 
@@ -66,8 +68,48 @@ def test_workers_lists_live_workers_with_their_heartbeat_age(
     assert 0 <= worker["heartbeat_age_s"] < 5
     assert set(worker) == {
         "worker_id", "hostname", "pid", "queues", "current_task_id", "started_at",
-        "last_seen_at", "heartbeat_age_s", "tasks_done", "state",
+        "last_seen_at", "heartbeat_age_s", "tasks_done", "state", "concurrency", "busy",
+        "running_tasks",
     }  # fmt: skip
+
+
+def test_workers_show_the_slots_in_use_and_the_tasks_running_in_them(
+    api: APIClient, broker: Broker
+) -> None:
+    # given a worker with four slots, running a task in slots 3 and 1
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    started_ms = to_ms(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    running = (
+        RunningRecord(second, "slow_task", "reports", 2, 3, started_ms + 30_000),
+        RunningRecord(first, "add_numbers", "default", 1, 1, started_ms),
+    )
+    start_worker(broker, ["default", "reports"], "busy", concurrency=4, running=running)
+
+    # when the workers are listed
+    response = api.get("/api/workers/")
+
+    # then the worker shows 2 of its 4 slots busy, and its two tasks in slot order
+    assert response.status_code == 200
+    (worker,) = body(response)["data"]
+    assert (worker["busy"], worker["concurrency"]) == (2, 4)
+    assert worker["running_tasks"] == [
+        {
+            "task_id": first, "task_name": "add_numbers", "queue_name": "default", "attempt": 1,
+            "slot": 1, "started_at": "2025-01-02T03:04:05Z",
+        },
+        {
+            "task_id": second, "task_name": "slow_task", "queue_name": "reports", "attempt": 2,
+            "slot": 3, "started_at": "2025-01-02T03:04:35Z",
+        },
+    ]  # fmt: skip
+
+
+def test_an_idle_worker_has_no_slot_in_use(api: APIClient, broker: Broker) -> None:
+    start_worker(broker, ["default"])
+
+    (worker,) = body(api.get("/api/workers/"))["data"]
+
+    assert (worker["busy"], worker["concurrency"], worker["running_tasks"]) == (0, 1, [])
 
 
 def test_task_functions_describe_signature_parameters_and_defaults(api: APIClient) -> None:

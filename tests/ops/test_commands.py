@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from django_task_queue.broker.client import Broker, WorkerRecord
+from django_task_queue.broker.client import Broker, RunningRecord, WorkerRecord
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import enqueue
 from django_task_queue.timeutil import to_ms
@@ -208,7 +208,36 @@ def test_queue_status_shows_counts_beside_redis_depths_and_live_workers(
     worker_line = lines["ops-worker-1"]
     assert "pid=4242" in worker_line
     assert f"current_task={running.pk}" in worker_line
+    assert "slots=1/1" in worker_line
     assert any(field.startswith("heartbeat=1.") for field in worker_line)
+
+
+def test_queue_status_shows_a_workers_slots_in_use_and_what_runs_in_each(stores: Broker) -> None:
+    # given a worker with four slots, two of them running a task
+    now_ms = to_ms(timezone.now())
+    stores.record_worker(
+        WorkerRecord(
+            "wide-worker", "box", 4343, ["default"], "busy", "task-a", now_ms, now_ms, 0,
+            concurrency=4,
+            running=(
+                RunningRecord("task-b", "slow_task", "default", 2, 3, now_ms - 5_000),
+                RunningRecord("task-a", "add_numbers", "default", 1, 0, now_ms - 12_000),
+            ),
+        ),
+        ttl_s=30,
+    )  # fmt: skip
+
+    # when the status is printed
+    output = _run("queue_status")
+
+    # then the worker line counts the busy slots, and one line per slot follows, in slot order
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["wide-worker"])
+    assert "slots=2/4" in lines[at]
+    assert lines[at + 1].split()[:5] == ["slot", "0:", "task-a", "add_numbers", "queue=default"]
+    assert lines[at + 1].split()[5] == "attempt=1"
+    assert lines[at + 1].split()[6].startswith("running=12.")
+    assert lines[at + 2].split()[:4] == ["slot", "3:", "task-b", "slow_task"]
 
 
 def test_queue_status_with_nothing_enqueued_says_so(stores: Broker) -> None:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { wireTask, wireTaskDetail } from '../test/fixtures';
-import { toDate, toStats, toTask, toTaskDetail, toTaskQuery, toWireTaskCreate } from './convert';
+import { wireRunningTask, wireTask, wireTaskDetail, wireWorker } from '../test/fixtures';
+import type { WireWorker } from './wire';
+import { toDate, toStats, toTask, toTaskDetail, toTaskQuery, toWireTaskCreate, toWorker } from './convert';
 
 describe('converters from the wire', () => {
   it('turns a task into camelCase with Dates', () => {
@@ -67,6 +68,37 @@ describe('converters from the wire', () => {
     expect(stats.queues[0]).toMatchObject({ queueName: 'default', oldestWaitingAgeS: 12.5, liveWorkers: 0 });
     expect(stats.throughput[0].minute).toEqual(new Date('2025-01-02T03:03:00Z'));
     expect(stats.waitByPriority[0]).toEqual({ priorityName: 'high', waiting: 1, p50Ms: 5, p95Ms: 9 });
+  });
+});
+
+describe('workers from the wire', () => {
+  it('reads the slots in use and the tasks running in them', () => {
+    const worker = toWorker(
+      wireWorker({
+        state: 'busy',
+        concurrency: 4,
+        busy: 2,
+        running_tasks: [wireRunningTask({ slot: 0 }), wireRunningTask({ task_name: 'slow_task', queue_name: 'reports', attempt: 2, slot: 3 })],
+      }),
+    );
+    expect(worker).toMatchObject({ concurrency: 4, busy: 2 });
+    expect(worker.runningTasks[1]).toEqual({
+      taskId: '3f2b8c1e-0000-4000-8000-000000000001',
+      taskName: 'slow_task',
+      queueName: 'reports',
+      attempt: 2,
+      slot: 3,
+      startedAt: new Date('2025-01-02T03:04:05Z'),
+    });
+  });
+
+  it('reads a worker without slot fields as one slot with nothing listed running', () => {
+    const older: Partial<WireWorker> = wireWorker();
+    delete older.concurrency;
+    delete older.busy;
+    delete older.running_tasks;
+    const worker = toWorker(older as WireWorker);
+    expect(worker).toMatchObject({ concurrency: 1, busy: 0, runningTasks: [] });
   });
 });
 

@@ -8,6 +8,7 @@ import type {
   Me,
   PriorityName,
   QueueStats,
+  RunningTask,
   Stats,
   StatusCounts,
   Task,
@@ -27,6 +28,7 @@ import type {
   WireListMeta,
   WireMe,
   WireQueueStats,
+  WireRunningTask,
   WireStats,
   WireTask,
   WireTaskCreate,
@@ -188,6 +190,20 @@ export function toWorker(wire: WireWorker): Worker {
     heartbeatAgeS: wire.heartbeat_age_s ?? null,
     tasksDone: wire.tasks_done ?? 0,
     state: oneOf<WorkerState>(WORKER_STATES, wire.state, 'idle'),
+    concurrency: wire.concurrency ?? 1,
+    busy: wire.busy ?? 0,
+    runningTasks: (wire.running_tasks ?? []).map(toRunningTask),
+  };
+}
+
+export function toRunningTask(wire: WireRunningTask): RunningTask {
+  return {
+    taskId: wire.task_id,
+    taskName: wire.task_name,
+    queueName: wire.queue_name,
+    attempt: wire.attempt,
+    slot: wire.slot,
+    startedAt: toDate(wire.started_at),
   };
 }
 

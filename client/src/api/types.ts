@@ -131,6 +131,16 @@ export interface FailureGroup {
   exampleTaskId: string | null;
 }
 
+/** A task running in one of a worker's slots. */
+export interface RunningTask {
+  taskId: string;
+  taskName: string;
+  queueName: string;
+  attempt: number;
+  slot: number;
+  startedAt: Date | null;
+}
+
 export interface Worker {
   workerId: string;
   hostname: string;
@@ -142,6 +152,12 @@ export interface Worker {
   heartbeatAgeS: number | null;
   tasksDone: number;
   state: WorkerState;
+  /** How many tasks the process may run at once (its slots). */
+  concurrency: number;
+  /** How many of its slots run a task now. */
+  busy: number;
+  /** The tasks it runs now, by slot. */
+  runningTasks: RunningTask[];
 }
 
 export interface TaskFunctionParameter {

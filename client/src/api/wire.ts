@@ -103,6 +103,15 @@ export interface WireFailureGroup {
   example_task_id: string | null;
 }
 
+export interface WireRunningTask {
+  task_id: string;
+  task_name: string;
+  queue_name: string;
+  attempt: number;
+  slot: number;
+  started_at: string | null;
+}
+
 export interface WireWorker {
   worker_id: string;
   hostname: string;
@@ -114,6 +123,9 @@ export interface WireWorker {
   heartbeat_age_s: number | null;
   tasks_done: number;
   state: string;
+  concurrency: number;
+  busy: number;
+  running_tasks: WireRunningTask[];
 }
 
 export interface WireParameter {

@@ -1,15 +1,39 @@
 import { Link } from 'react-router';
 import type { Worker } from '../api/types';
 import { useNow } from '../hooks/useNow';
-import { formatAge, formatCount, formatRelative, shortId } from '../lib/format';
+import { formatAge, formatCount, formatDuration, formatRelative, shortId } from '../lib/format';
+import { heartbeatAge, runningForMs } from '../lib/workers';
+import { SlotMeter } from './SlotMeter';
 
-/** Seconds since the worker's last heartbeat: the server's age plus the time since the fetch (no clock skew). */
-function heartbeatAge(worker: Worker, now: number, updatedAt: number): number | null {
-  if (worker.heartbeatAgeS !== null) return worker.heartbeatAgeS + Math.max(0, now - updatedAt) / 1000;
-  return worker.lastSeenAt ? (now - worker.lastSeenAt.getTime()) / 1000 : null;
+/** The tasks a worker runs, one line per slot; a worker of an older version names only its current task. */
+function RunningTasks({ worker, now, updatedAt }: { worker: Worker; now: number; updatedAt: number }) {
+  if (worker.runningTasks.length === 0) {
+    return worker.currentTaskId ? (
+      <Link to={`/tasks/${worker.currentTaskId}`}>
+        <code title={worker.currentTaskId}>{shortId(worker.currentTaskId)}</code>
+      </Link>
+    ) : (
+      <span className="muted">—</span>
+    );
+  }
+  return (
+    <ul className="running-tasks">
+      {worker.runningTasks.map((task) => (
+        <li key={task.slot}>
+          <span className="muted small slot">slot {task.slot}</span>
+          <Link to={`/tasks/${task.taskId}`} title={`${task.taskId} · queue ${task.queueName} · attempt ${task.attempt}`}>
+            {task.taskName}
+          </Link>
+          <span className="muted small running-for" title={task.startedAt?.toLocaleString()}>
+            {formatDuration(runningForMs(task, worker, now, updatedAt))}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
-/** The live workers: heartbeat age, queues, current task, tasks done, state. */
+/** The live workers: heartbeat age, queues, slots in use and the tasks in them, tasks done, state. */
 export function WorkersTable({ workers, updatedAt }: { workers: Worker[]; updatedAt: number }) {
   const now = useNow();
   if (workers.length === 0) {
@@ -27,7 +51,8 @@ export function WorkersTable({ workers, updatedAt }: { workers: Worker[]; update
             <th scope="col">Worker</th>
             <th scope="col">State</th>
             <th scope="col">Queues</th>
-            <th scope="col">Current task</th>
+            <th scope="col">Slots</th>
+            <th scope="col">Running</th>
             <th scope="col" className="num">Heartbeat</th>
             <th scope="col" className="num">Tasks done</th>
             <th scope="col">Up since</th>
@@ -56,13 +81,10 @@ export function WorkersTable({ workers, updatedAt }: { workers: Worker[]; update
                   ))}
                 </td>
                 <td>
-                  {worker.currentTaskId ? (
-                    <Link to={`/tasks/${worker.currentTaskId}`}>
-                      <code title={worker.currentTaskId}>{shortId(worker.currentTaskId)}</code>
-                    </Link>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
+                  <SlotMeter busy={worker.busy} concurrency={worker.concurrency} />
+                </td>
+                <td>
+                  <RunningTasks worker={worker} now={now} updatedAt={updatedAt} />
                 </td>
                 <td className={`num${age !== null && age > 30 ? ' late' : ''}`}>{age === null ? '—' : `${formatAge(age)} ago`}</td>
                 <td className="num">{formatCount(worker.tasksDone)}</td>

@@ -1,5 +1,5 @@
 /** Wire-shaped sample data for tests. */
-import type { WireTask, WireTaskDetail, WireTaskFunction } from '../api/wire';
+import type { WireRunningTask, WireTask, WireTaskDetail, WireTaskFunction, WireWorker } from '../api/wire';
 
 export function wireTask(overrides: Partial<WireTask> = {}): WireTask {
   return {
@@ -55,3 +55,34 @@ export const slowTaskFunction: WireTaskFunction = {
   ],
   defaults: { priority_name: 'normal', priority: 0, max_retries: 3, retry_delay: 60, retry_backoff: true, timeout: 300, queue_name: 'default' },
 };
+
+export function wireRunningTask(overrides: Partial<WireRunningTask> = {}): WireRunningTask {
+  return {
+    task_id: '3f2b8c1e-0000-4000-8000-000000000001',
+    task_name: 'add_numbers',
+    queue_name: 'default',
+    attempt: 1,
+    slot: 0,
+    started_at: '2025-01-02T03:04:05Z',
+    ...overrides,
+  };
+}
+
+export function wireWorker(overrides: Partial<WireWorker> = {}): WireWorker {
+  return {
+    worker_id: 'box-4242-a1b2',
+    hostname: 'box',
+    pid: 4242,
+    queues: ['default'],
+    current_task_id: null,
+    started_at: '2025-01-02T03:00:00Z',
+    last_seen_at: '2025-01-02T03:05:00Z',
+    heartbeat_age_s: 1,
+    tasks_done: 7,
+    state: 'idle',
+    concurrency: 1,
+    busy: 0,
+    running_tasks: [],
+    ...overrides,
+  };
+}

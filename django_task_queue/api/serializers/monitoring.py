@@ -93,6 +93,15 @@ class FailureGroupSerializer(serializers.Serializer[object]):
     example_task_id = serializers.UUIDField(allow_null=True)
 
 
+class RunningTaskSerializer(serializers.Serializer[object]):
+    task_id = serializers.UUIDField()
+    task_name = serializers.CharField()
+    queue_name = serializers.CharField()
+    attempt = serializers.IntegerField()
+    slot = serializers.IntegerField(help_text="Which of the worker's slots runs it, from 0.")
+    started_at = serializers.DateTimeField()
+
+
 class WorkerSerializer(serializers.Serializer[object]):
     worker_id = serializers.CharField()
     hostname = serializers.CharField()
@@ -104,6 +113,9 @@ class WorkerSerializer(serializers.Serializer[object]):
     heartbeat_age_s = serializers.FloatField()
     tasks_done = serializers.IntegerField()
     state = serializers.ChoiceField(choices=["idle", "busy", "stopping"])
+    concurrency = serializers.IntegerField(help_text="How many tasks it may run at once.")
+    busy = serializers.IntegerField(help_text="How many of its slots run a task now.")
+    running_tasks = RunningTaskSerializer(many=True, help_text="The tasks it runs now, by slot.")
 
 
 class ParameterSerializer(serializers.Serializer[object]):

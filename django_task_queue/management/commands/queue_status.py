@@ -61,8 +61,14 @@ class Command(BaseCommand):
                 f"  {worker.worker_id}  host={worker.hostname} pid={worker.pid} "
                 f"state={worker.state} queues={','.join(worker.queues)} "
                 f"heartbeat={worker.heartbeat_age_s:.1f}s ago tasks_done={worker.tasks_done} "
-                f"current_task={task}"
+                f"slots={worker.busy}/{worker.concurrency} current_task={task}"
             )
+            for running in worker.running:
+                self.stdout.write(
+                    f"    slot {running.slot}: {running.task_id} {running.task_name} "
+                    f"queue={running.queue_name} attempt={running.attempt} "
+                    f"running={running.running_for_s:.1f}s"
+                )
 
     def _print_queues(self, report: StatusReport) -> None:
         width = max(len("queue"), *(len(q.queue_name) for q in report.queues))
