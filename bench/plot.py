@@ -42,6 +42,7 @@ def _drain(ax: Axes, data: dict[str, Any], labels: dict[str, str]) -> None:
 
 
 def _sweep(ax: Axes, fig: dict[str, Any], labels: dict[str, str], title: str) -> None:
+    peer_colors = iter(["C0", "C1", "C2", "C4", "C5", "C6", "C7"])
     for name, settings in fig.get("runs", {}).items():
         points = sorted(
             (int(t), _median([r["rate"] for r in runs if r.get("rate")]))
@@ -52,6 +53,7 @@ def _sweep(ax: Axes, fig: dict[str, Any], labels: dict[str, str], title: str) ->
             [rate for _, rate in points],
             marker="o",
             linewidth=2.5 if name == OURS else 1.2,
+            color="C3" if name == OURS else next(peer_colors),
             label=labels[name],
         )
     threads = fig.get("threads", [1])

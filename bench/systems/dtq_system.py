@@ -39,8 +39,9 @@ class DtqSystem(System):
         "(BLPOP); LEASE_S 15, default settings; DJANGO_DEBUG=0"
     )
     threaded_settings = (
-        "`run_worker --workers=N --concurrency=T`: plain functions on T threads, `async def` "
-        "task functions as coroutines on one event loop per process; otherwise as above"
+        "`run_worker --workers=N --concurrency=T`: plain functions on T threads (a connection "
+        "each), `async def` task functions as coroutines on one event loop per process; the "
+        "loop claims only for free slots; otherwise as above"
     )
     runs_coroutines = True
 
