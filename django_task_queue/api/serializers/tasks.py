@@ -6,9 +6,13 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from django_task_queue.api.fields import (
     PriorityField,
@@ -142,6 +146,26 @@ class TaskCreateSerializer(StrictBodySerializer):
         help_text="Not before this many seconds from now.",
     )
 
+    @cached_property
+    def fields(self) -> BindingDict:
+        # DRF deep-copies the eleven declared fields for every serializer: a tenth of the time of
+        # POST /api/tasks/. They keep nothing of a request while they validate, so every
+        # serializer shares one set, bound once to a serializer that validates nothing.
+        return _create_fields()
+
+    def to_internal_value(self, data: Any) -> Any:
+        # DRF's loop runs all eleven fields for every task, raising SkipField for each one left
+        # out. A body naming only declared fields, the required ones among them, gets the same
+        # values from running the fields it names (no field has a default to fill in). An error
+        # takes DRF's own path, so that it reports every field in error, in its order.
+        fields = self.fields
+        if type(data) is dict and _REQUIRED <= data.keys() <= fields.keys():
+            try:
+                return {name: fields[name].run_validation(value) for name, value in data.items()}
+            except (serializers.ValidationError, DjangoValidationError):
+                pass
+        return super().to_internal_value(data)
+
     def validate(self, attrs: dict[str, Any]) -> ValidatedTask:
         # The task itself is validated here, once: the view enqueues what this returns.
         if attrs.get("run_after") is not None and attrs.get("countdown") is not None:
@@ -153,6 +177,23 @@ class TaskCreateSerializer(StrictBodySerializer):
             return validate_task(TaskSpec(task_name, **attrs), timezone.now())
         except TaskValidationError as exc:
             raise serializers.ValidationError({exc.field: [exc.message]}) from exc
+
+
+_REQUIRED = frozenset({"task_name"})
+
+
+@cache
+def _create_fields() -> BindingDict:
+    """TaskCreateSerializer's fields, built and bound once."""
+    owner = TaskCreateSerializer()
+    fields = BindingDict(owner)
+    for name, field in owner.get_fields().items():
+        if field.default is not empty:
+            raise TypeError(f"create field {name!r}: a default would be skipped by the fast path")
+        fields[name] = field
+    if {name for name, field in fields.items() if field.required} != _REQUIRED:
+        raise TypeError(f"the create body's required fields are no longer {sorted(_REQUIRED)}")
+    return fields
 
 
 class BulkTaskCreateSerializer(StrictBodySerializer):
