@@ -26,6 +26,7 @@ from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.priorities import PRIORITY_BY_NAME
 from django_task_queue.services import TaskSpec, ValidatedTask, validate_task
+from django_task_queue.services.spec import KnownOptions
 from django_task_queue.services.validation import (
     MAX_DELAY_S,
     MAX_RETRIES_LIMIT,
@@ -166,6 +167,12 @@ class TaskCreateSerializer(StrictBodySerializer):
                 pass
         return super().to_internal_value(data)
 
+    @cached_property
+    def _known_options(self) -> KnownOptions:
+        # One serializer validates every task of a bulk body: those giving the same options share
+        # one validation of them, as enqueue_many's do.
+        return {}
+
     def validate(self, attrs: dict[str, Any]) -> ValidatedTask:
         # The task itself is validated here, once: the view enqueues what this returns.
         if attrs.get("run_after") is not None and attrs.get("countdown") is not None:
@@ -174,7 +181,7 @@ class TaskCreateSerializer(StrictBodySerializer):
             )
         task_name = attrs.pop("task_name")
         try:
-            return validate_task(TaskSpec(task_name, **attrs), timezone.now())
+            return validate_task(TaskSpec(task_name, **attrs), timezone.now(), self._known_options)
         except TaskValidationError as exc:
             raise serializers.ValidationError({exc.field: [exc.message]}) from exc
 
