@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -70,20 +71,41 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         # parent (the detail's attempts and waiting reason): it takes DRF's own path.
         if type(self) is not TaskSerializer:
             return super().to_representation(instance)
-        return {
-            name: None if (value := getattr(instance, attribute)) is None else to_output(value)
-            for name, attribute, to_output in _task_outputs()
-        }
+        times = self._time_outputs
+        row: dict[str, Any] = {}
+        for name, attribute, to_output, is_time in _task_outputs():
+            value = getattr(instance, attribute)
+            if value is None:
+                row[name] = None
+            elif is_time:
+                # Turning a time into the current zone's ISO-8601 was half of this loop, and the
+                # tasks of one bulk answer share their created_at and updated_at.
+                output = times.get(value)
+                if output is None:
+                    output = times[value] = to_output(value)
+                row[name] = output
+            else:
+                row[name] = to_output(value)
+        return row
+
+    @cached_property
+    def _time_outputs(self) -> dict[datetime, str]:
+        # Kept by one serializer (one response): the current time zone cannot change meanwhile.
+        return {}
 
 
 @cache
-def _task_outputs() -> list[tuple[str, str, Callable[[Any], Any]]]:
-    """(field name, the task's attribute, its output conversion) for the task object."""
-    outputs: list[tuple[str, str, Callable[[Any], Any]]] = []
+def _task_outputs() -> list[tuple[str, str, Callable[[Any], Any], bool]]:
+    """(field name, the task's attribute, its output conversion, whether a time) for the task."""
+    outputs: list[tuple[str, str, Callable[[Any], Any], bool]] = []
     for name, field in TaskSerializer().fields.items():
         if len(field.source_attrs) != 1:
             raise TypeError(f"task field {name!r}: only a plain attribute can be output this way")
-        outputs.append((name, field.source_attrs[0], field.to_representation))
+        is_time = isinstance(field, serializers.DateTimeField)
+        # Times share their outputs whatever their field: each must write them alike.
+        if is_time and (hasattr(field, "format") or hasattr(field, "timezone")):
+            raise TypeError(f"task field {name!r}: a time with its own format or time zone")
+        outputs.append((name, field.source_attrs[0], field.to_representation, is_time))
     return outputs
 
 
