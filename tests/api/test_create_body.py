@@ -85,3 +85,30 @@ def test_serializers_share_one_set_of_fields(many: bool) -> None:
 
     assert fields is getattr(second, "child", second).fields
     assert set(fields) == set(TaskCreateSerializer._declared_fields)
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        (
+            {"task_name": "add\ud800"},
+            {"task_name": ["Surrogate characters are not allowed: U+D800."]},
+        ),
+        (
+            {"task_name": "add", "queue_name": "q\udfff"},
+            {
+                "queue_name": [
+                    "Must be 1 to 100 letters, digits, '_', '-', '.' or ':'.",
+                    "Surrogate characters are not allowed: U+DFFF.",
+                ]
+            },
+        ),
+        ({"task_name": "add\x00"}, {"task_name": ["Null characters are not allowed."]}),
+    ],
+)
+def test_a_surrogate_or_nul_in_a_name_gets_drfs_error(
+    body: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    outcome = _outcome(TaskCreateSerializer(), body)
+
+    assert outcome == ("invalid", errors)

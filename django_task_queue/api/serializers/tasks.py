@@ -189,6 +189,11 @@ class TaskCreateSerializer(StrictBodySerializer):
                 pass
         return super().to_internal_value(data)
 
+    def run_validators(self, value: Any) -> None:
+        # DRF adds the read-only fields' defaults and runs the serializer's validators: this one
+        # has neither (_create_fields checks), so nothing is run for each task.
+        return
+
     @cached_property
     def _known_options(self) -> KnownOptions:
         # One serializer validates every task of a bulk body: those giving the same options share
@@ -220,6 +225,8 @@ def _create_fields() -> BindingDict:
         if field.default is not empty:
             raise TypeError(f"create field {name!r}: a default would be skipped by the fast path")
         fields[name] = field
+    if owner.validators or any(field.read_only for field in fields.values()):
+        raise TypeError("the create body has a validator or a read-only field: run_validators")
     if {name for name, field in fields.items() if field.required} != _REQUIRED:
         raise TypeError(f"the create body's required fields are no longer {sorted(_REQUIRED)}")
     return fields
