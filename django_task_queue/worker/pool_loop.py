@@ -24,11 +24,12 @@ from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailabl
 from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker import django_bridge
-from django_task_queue.worker.decisions import outage_backoff_s, tasks_left
+from django_task_queue.worker.decisions import tasks_left
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import Heartbeat, registry_record
 from django_task_queue.worker.held import HeldTasks
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.outage import Outage
 from django_task_queue.worker.pool import Event, Finished, SlotPool, Wake
 from django_task_queue.worker.recorder import OutcomeRecorder, TaskFields
 from django_task_queue.worker.stats import WorkerStats
@@ -74,7 +75,7 @@ class ConcurrentWorker:
         wait_s = min(options.poll_interval_s, _MAX_WAIT_S)
         self.waker = Waker(deps.thread_broker, self.queue_names, self.events, wait_s)
         self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
-        self._store = deps.store
+        self.outage = Outage(worker_id, deps.store)
         self._free = list(range(self.concurrency - 1, -1, -1))  # pop() takes the lowest
         self._busy: dict[int, _Busy] = {}
         self._unrecorded: deque[Finished] = deque()
@@ -82,7 +83,6 @@ class ConcurrentWorker:
         # one (see the single-slot loop's `_run_alone`): it waits here for every slot to free.
         self._alone: ClaimedTask | None = None
         self._alone_slot: int | None = None
-        self._outage_logged = False
 
     @property
     def stopping(self) -> bool:
@@ -129,24 +129,13 @@ class ConcurrentWorker:
         return 0
 
     def _loop(self) -> None:
-        failures = 0
         while True:
             try:
                 if not self.step():
                     return
+                self.outage.passed()
             except (BrokerUnavailableError, StoreUnavailableError) as exc:
-                failures += 1
-                if not self._outage_logged:
-                    logger.error(
-                        "worker %s cannot reach a store, backing off: %s", self.worker_id, exc
-                    )
-                    self._outage_logged = True
-                self._store.reconnect()
-                self._wait(outage_backoff_s(failures))  # slots still report meanwhile
-                continue
-            if self._outage_logged:
-                logger.info("worker %s: stores reachable again", self.worker_id)
-            failures, self._outage_logged = 0, False
+                self._wait(self.outage.failed(exc))  # slots still report meanwhile
 
     def step(self) -> bool:
         """Record what finished, fill free slots or wait; False once the run is over."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from django_task_queue.models import Task
-from django_task_queue.services import enqueue
+from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from tests.support.markers import labels, pids_that_recorded
 from tests.support.processes import WorkerProcess, wait_for
 
@@ -81,8 +81,11 @@ def test_a_slot_that_frees_takes_the_best_ready_task(
     _sleepers(marker_dir, 2, 1.0, prefix="busy")
     wait_for(lambda: _all_started(marker_dir, 2, prefix="busy"), what="both slots to be busy")
 
-    lows = [enqueue("test_record", [str(marker_dir), f"low{i}"], priority=-50) for i in range(3)]
-    high = enqueue("test_record", [str(marker_dir), "high"], priority=50)
+    # in one transaction: all four are ready before either slot frees
+    *lows, high = enqueue_many(
+        [TaskSpec("test_record", [str(marker_dir), f"low{i}"], priority=-50) for i in range(3)]
+        + [TaskSpec("test_record", [str(marker_dir), "high"], priority=50)]
+    )
 
     wait_for(lambda: all(_status(task) == "success" for task in [*lows, high]), timeout_s=15)
     order = [label for label in labels(marker_dir) if not label.endswith(("busy0", "busy1"))]
