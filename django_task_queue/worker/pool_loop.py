@@ -154,7 +154,7 @@ class ConcurrentWorker:
         count = free if left is None else min(free, left)
         if count > 0:
             batch = self.recorder.claim(self.broker, count)
-            if batch:
+            if batch is not None:  # empty: what Redis handed out PostgreSQL would not start
                 self._start_batch(batch)
                 return True
             self.broker.flush_acks()  # no next claim is coming soon to carry them
