@@ -39,6 +39,7 @@ from django_task_queue.worker.waker import Waker
 logger = logging.getLogger("django_task_queue.worker")
 
 _MAX_WAIT_S = 25.0  # as the single-slot loop's: under the socket's read timeout
+_STOP = Wake("stop")
 _SECOND_SIGNAL = Wake("a second stop signal")
 
 
@@ -66,7 +67,7 @@ class ConcurrentWorker:
         self.tasks_done = 0
         self.started_at_ms = to_ms(timezone.now())
         self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
-        self.signals = StopSignals(worker_id, on_second=self._interrupt)
+        self.signals = StopSignals(worker_id, on_second=self._interrupt, on_stop=self._wake)
         self.interrupted = False
         self.stats = WorkerStats()
         self.held = HeldTasks(deps.board)
@@ -91,7 +92,9 @@ class ConcurrentWorker:
     def stop(self) -> None:
         """Stop claiming; the tasks running now finish (what a first SIGTERM does)."""
         self.signals.stop()
-        self.events.put(Wake("stop"))
+
+    def _wake(self) -> None:
+        self.events.put(_STOP)  # SimpleQueue.put may be called from a signal handler
 
     def record(self) -> WorkerRecord:
         """This worker's entry in the registry of live workers."""

@@ -118,6 +118,20 @@ def test_sigterm_waits_for_every_running_task_then_exits_zero(
     assert all(_outcomes(task) == ["success"] for task in tasks)
 
 
+def test_an_idle_worker_with_several_slots_stops_at_once_on_sigterm(
+    start_worker: StartWorker,
+) -> None:
+    run = start_worker("--workers=1", "--concurrency=4", "--poll-interval=30")
+    warmup = enqueue("add_numbers", [0, 0])
+    wait_for(lambda: _status(warmup) == "success", what="the worker to start")
+    started = time.monotonic()
+
+    run.signal(signal.SIGTERM)
+
+    assert run.wait() == 0
+    assert time.monotonic() - started < 5  # not the 25 s its idle wait may last
+
+
 def test_a_second_signal_releases_every_running_task_at_once(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:
