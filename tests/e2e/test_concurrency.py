@@ -191,3 +191,52 @@ def test_a_task_that_kills_its_process_fails_alone_and_the_tasks_beside_it_run(
     )
     assert "Lost 2 times" in (Task.objects.get(pk=culprit.pk).error_message or "")
     assert sorted(set(labels(marker_dir))) == sorted(f"other-{i}" for i in range(8))
+
+
+def test_every_task_of_a_killed_host_runs_again_after_its_lease(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # given a run (supervisor and child) holding three running tasks
+    first = start_worker("--workers=1", "--concurrency=3")
+    tasks = _sleepers(marker_dir, 3, 1.0)
+    wait_for(lambda: _all_started(marker_dir, 3), what="three tasks to run at once")
+
+    # when the whole run is killed, as a host that dies, and another takes over
+    first.kill_group()
+    first.wait()
+    start_worker("--workers=1", "--concurrency=3")
+
+    # then each task runs again once its lease runs out
+    for task in tasks:
+        wait_for(lambda t=task: _status(t) == "success", timeout_s=20, what="every rerun")  # type: ignore[misc]
+        assert _outcomes(task) == ["lost", "success"]
+
+
+def test_a_frozen_process_with_several_tasks_cannot_overwrite_their_newer_attempts(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # given two runs, one of which runs all three tasks
+    stale_run = start_worker("--workers=1", "--concurrency=3")
+    tasks = _sleepers(marker_dir, 3, 3.0)
+    wait_for(lambda: _all_started(marker_dir, 3), what="three tasks to run at once")
+    start_worker("--workers=1", "--concurrency=3")
+
+    # when it is frozen (supervisor and child, as a frozen host) until the others take over
+    os.killpg(stale_run.pid, signal.SIGSTOP)
+    try:
+        for task in tasks:
+            wait_for(
+                lambda t=task: Task.objects.get(pk=t.pk).attempt == 2,  # type: ignore[misc]
+                timeout_s=15,
+                what="a takeover",
+            )
+    finally:
+        os.killpg(stale_run.pid, signal.SIGCONT)
+
+    # then both runs finish every task, and only the newer attempts' outcomes count
+    wait_for(lambda: labels(marker_dir).count("end:s0") == 2, timeout_s=15, what="both runs")
+    for task in tasks:
+        wait_for(lambda t=task: _status(t) == "success", what="the newer attempts")  # type: ignore[misc]
+        attempts = list(Task.objects.get(pk=task.pk).attempts.order_by("number"))
+        assert [a.outcome for a in attempts] == ["lost", "success"]
+        assert attempts[0].worker_id != attempts[1].worker_id
