@@ -120,8 +120,12 @@ def start_worker(stores: Broker, tmp_path: Path) -> Iterator[Callable[..., Worke
 
     started: list[WorkerProcess] = []
 
-    def start(*args: str, overrides: dict[str, Any] | None = None) -> WorkerProcess:
-        process = WorkerProcess(tmp_path, *args, overrides=overrides, name=f"w{len(started)}")
+    def start(
+        *args: str, overrides: dict[str, Any] | None = None, database: str | None = None
+    ) -> WorkerProcess:
+        process = WorkerProcess(
+            tmp_path, *args, overrides=overrides, name=f"w{len(started)}", database=database
+        )
         started.append(process)
         return process
 

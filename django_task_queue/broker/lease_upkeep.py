@@ -17,12 +17,19 @@ class LeaseUpkeep:
     client: redis.Redis
     keys: KeySpace
 
-    def extend_held(self, queue_name: str, task_ids: Sequence[str], deadline_ms: int) -> None:
-        """Move these leases' deadlines, whoever holds them: PostgreSQL has fenced the ids."""
+    def extend_held(self, queue_name: str, task_ids: Sequence[str], deadline_ms: int) -> list[str]:
+        """Move these leases' deadlines, whoever holds them (PostgreSQL has fenced the ids);
+        returns the ids that had no lease to move."""
         q = self.keys.queue(queue_name)
+        unheld: list[str] = []
         for chunk in chunks(task_ids):
             with _translated():
-                self.client.zadd(q.leases, dict.fromkeys(chunk, deadline_ms), xx=True)
+                pipe = self.client.pipeline(transaction=False)
+                pipe.zmscore(q.leases, list(chunk))
+                pipe.zadd(q.leases, dict.fromkeys(chunk, deadline_ms), xx=True)
+                scores, _ = pipe.execute()
+            unheld.extend(i for i, score in zip(chunk, scores, strict=True) if score is None)
+        return unheld
 
     def forget_leases(self, queue_name: str, task_ids: Sequence[str]) -> None:
         """Drop these leases, whoever holds them: their tasks' outcomes are in PostgreSQL."""

@@ -83,8 +83,8 @@ WITH outcome AS (
     INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
     SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
 ), durability AS (
-    -- 'off' when the statement only claims: a claim lost in a crash only runs the task again.
-    SELECT set_config('synchronous_commit', %(synchronous_commit)s, true)
+    -- A worker's commit does not wait for its WAL flush: docs/architecture.md, "Durability".
+    SELECT set_config('synchronous_commit', 'off', true)
 )
 -- One row per claimed task, at least one; the applied successes' ids on the first row only.
 -- after_loss: the previous attempt was lost with its worker, so this one runs alone.
@@ -102,7 +102,10 @@ FROM (VALUES (1)) AS one CROSS JOIN durability LEFT JOIN claimed AS c ON true;
 -- name: unclaim_tasks --
 -- Undo claims of tasks this worker never started (a better task arrived, or it is stopping):
 -- the attempt number and its attempt row go back as if the claim had not happened.
-WITH undone AS (
+WITH durability AS (
+    -- A worker's commit does not wait for its WAL flush: docs/architecture.md, "Durability".
+    SELECT set_config('synchronous_commit', 'off', true)
+), undone AS (
     UPDATE django_task_queue_task AS t
     SET status = CASE WHEN t.retry_count > 0 THEN 'retry' ELSE 'pending' END,
         attempt = t.attempt - 1, worker_id = NULL, lease_expires_at = NULL,
@@ -111,6 +114,7 @@ WITH undone AS (
     FROM unnest(%(ids)s::uuid[], %(attempts)s::int[]) AS held(id, attempt)
     WHERE t.id = ANY(%(ids)s::uuid[]) AND t.id = held.id AND t.attempt = held.attempt
       AND CASE WHEN t.status = 'processing' THEN true ELSE false END
+      AND EXISTS (SELECT FROM durability)
     RETURNING t.id, held.attempt
 )
 DELETE FROM django_task_queue_attempt AS a
@@ -127,7 +131,10 @@ WHERE id = %(task_id)s AND CASE WHEN status IN ('pending', 'retry') THEN true EL
 
 -- name: fail_task --
 -- A failed attempt: the task retries or fails; its attempt row changes only if the fence held.
-WITH failed AS (
+WITH durability AS (
+    -- A worker's commit does not wait for its WAL flush: docs/architecture.md, "Durability".
+    SELECT set_config('synchronous_commit', 'off', true)
+), failed AS (
     UPDATE django_task_queue_task
     SET status = CASE WHEN %(will_retry)s::bool THEN 'retry' ELSE 'failed' END,
         retry_count = %(retry_count)s, next_retry_at = %(next_retry_at)s,
@@ -136,6 +143,7 @@ WITH failed AS (
         started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
+      AND EXISTS (SELECT FROM durability)
     RETURNING id
 )
 UPDATE django_task_queue_attempt
@@ -147,12 +155,16 @@ RETURNING task_id;
 
 -- name: release_task --
 -- An attempt given back unfinished (a second signal): waiting again at once, no retry spent.
-WITH released AS (
+WITH durability AS (
+    -- A worker's commit does not wait for its WAL flush: docs/architecture.md, "Durability".
+    SELECT set_config('synchronous_commit', 'off', true)
+), released AS (
     UPDATE django_task_queue_task
     SET status = 'pending', updated_at = %(now)s, lease_expires_at = NULL, worker_id = NULL,
         started_at = CASE WHEN attempt = 1 THEN %(started_at)s ELSE started_at END
     WHERE id = %(task_id)s AND attempt = %(attempt)s
       AND CASE WHEN status = 'processing' THEN true ELSE false END
+      AND EXISTS (SELECT FROM durability)
     RETURNING id
 )
 UPDATE django_task_queue_attempt
@@ -245,6 +257,17 @@ UPDATE django_task_queue_task
 SET lease_expires_at = %(lease_expires_at)s
 WHERE status = 'processing' AND worker_id = ANY(%(worker_ids)s::text[])
 RETURNING id, queue_name;
+
+-- name: end_unheld_leases --
+-- Tasks the supervisor renewed for a live worker process while Redis holds no lease for them:
+-- an outcome whose commit PostgreSQL lost in a crash after Redis had dropped the lease. Nobody
+-- runs them, so their lease ends now and the reaper runs them again. The fence is the deadline
+-- just renewed: a task claimed again since then has a deadline of its own.
+UPDATE django_task_queue_task
+SET lease_expires_at = %(now)s
+WHERE id = ANY(%(ids)s::uuid[]) AND lease_expires_at = %(renewed_until)s
+  AND CASE WHEN status = 'processing' THEN true ELSE false END
+RETURNING id;
 
 -- name: release_worker_tasks --
 -- A worker process ended while holding tasks. What it was running ends with `running_outcome`

@@ -49,8 +49,9 @@ def complete_and_claim(
     """Record the successes in `done` and claim up to `count` next tasks in one statement.
 
     Returns the ids of `done` that were applied (see `complete_many`) and the claimed tasks,
-    as `claim_batch` does. A worker pays one synchronous commit per batch, not two, and the
-    leases of the recorded successes are dropped with its next claim's round trip.
+    as `claim_batch` does. A worker pays one commit per batch, not two (it does not wait for
+    the WAL flush: docs/architecture.md, "Durability"), and the leases of the recorded
+    successes are dropped with its next claim's round trip.
     """
     now = timezone.now()
     lease_ms = int(get_settings().LEASE_S * 1000)
@@ -98,8 +99,6 @@ def _write(
             "now": now,
             "lease_expires_at": now + timedelta(milliseconds=lease_ms),
             "due_by": now + _DUE_TOLERANCE,
-            # Outcomes are durable before their leases are dropped; a claim alone need not be.
-            "synchronous_commit": "on" if done else "off",
         },
     )
     applied = next((row[0] for row in rows if row[0] is not None), ())

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.utils import timezone
 
@@ -31,20 +32,46 @@ logger = logging.getLogger(__name__)
 type RunningOutcome = Literal["lost", "interrupted"]
 
 
-def renew_worker_leases(broker: Broker, worker_ids: Sequence[str]) -> int:
-    """Move the lease of every task these worker processes hold; returns how many."""
+class Renewal(NamedTuple):
+    """What a renewal did: how many leases moved, and which tasks Redis held no lease for."""
+
+    renewed: int
+    unheld: frozenset[str]
+
+
+def renew_worker_leases(
+    broker: Broker, worker_ids: Sequence[str], *, end_if_unheld: AbstractSet[str] = frozenset()
+) -> Renewal:
+    """Move the lease of every task these worker processes hold.
+
+    A task PostgreSQL says they hold but Redis holds no lease for may be held by none of them:
+    its outcome's commit was lost in a crash after the lease was dropped. Renewed for as long as
+    its worker process lived, it would never run again. Redis also lacks the leases of every
+    task after losing its data, while their code runs on, so one look is not enough: the caller
+    passes in `end_if_unheld` the tasks it saw unheld at its last renewal and has not seen
+    running since (its children's boards), and only those leases end now, for the reaper.
+    """
     if not worker_ids:
-        return 0
-    deadline = timezone.now() + timedelta(seconds=get_settings().LEASE_S)
+        return Renewal(0, frozenset())
+    now = timezone.now()
+    deadline = now + timedelta(seconds=get_settings().LEASE_S)
     rows = store.write(
         "extend_worker_leases", {"lease_expires_at": deadline, "worker_ids": list(worker_ids)}
     )
     by_queue: dict[str, list[str]] = {}
     for task_id, queue_name in rows:
         by_queue.setdefault(queue_name, []).append(str(task_id))
+    unheld: set[str] = set()
     for queue_name, task_ids in by_queue.items():
-        broker.extend_held(queue_name, task_ids, to_ms(deadline))
-    return len(rows)
+        unheld.update(broker.extend_held(queue_name, task_ids, to_ms(deadline)))
+    ending = [task_id for task_id in unheld if task_id in end_if_unheld]
+    if not ending:
+        return Renewal(len(rows), frozenset(unheld))
+    ended = store.write("end_unheld_leases", {"ids": ending, "renewed_until": deadline, "now": now})
+    for (task_id,) in ended:
+        logger.warning("task %s: no worker process holds it; its lease ends now", task_id)
+    gone = {str(task_id) for (task_id,) in ended}
+    return Renewal(len(rows) - len(gone), frozenset(unheld - gone))
 
 
 def release_worker_tasks(

@@ -54,6 +54,7 @@ class LeaseKeeper:
 
     def __init__(self) -> None:
         self._renewed_at = 0.0
+        self._unheld: frozenset[str] = frozenset()
         self._outage_logged = False
 
     def adopt(self, children: Sequence[Child]) -> None:
@@ -88,9 +89,16 @@ class LeaseKeeper:
                 if overdue:
                     self._kill(child, overdue)
         if time.monotonic() - self._renewed_at >= conf.HEARTBEAT_INTERVAL_S:
-            live = [child.worker_id for child in children if child.pid is not None]
+            live = [child for child in children if child.pid is not None]
+            running = {str(task.task_id) for child in live for task in child.board.running()}
             with self._outage_tolerated("renewing leases"):
-                renew_worker_leases(get_broker(), live)
+                renewal = renew_worker_leases(
+                    get_broker(),
+                    [child.worker_id for child in live],
+                    end_if_unheld=self._unheld - running,
+                )
+                # Seen unheld and not running twice in a row, a lease ends (renew_worker_leases).
+                self._unheld = renewal.unheld - running
                 self._renewed_at = time.monotonic()
 
     def settle(self, children: Sequence[Child], *, stopping: bool) -> None:

@@ -136,9 +136,12 @@ def test_get_result_works_from_another_process(start_worker: StartWorker) -> Non
     assert output.split()[-2:] == ["SUCCESSFUL", "42"]
 
 
-def test_async_enqueue_and_an_async_task_function(start_worker: StartWorker) -> None:
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_async_enqueue_and_an_async_task_function(
+    start_worker: StartWorker, concurrency: int
+) -> None:
     result = async_to_sync(django_tasks.async_double.aenqueue)(21)
-    start_worker("--workers=1")
+    start_worker("--workers=1", f"--concurrency={concurrency}")  # 4: on the event loop
     wait_for(lambda: _finished(result.id), what="the async task")
 
     refreshed = async_to_sync(django_tasks.async_double.aget_result)(result.id)
@@ -146,9 +149,12 @@ def test_async_enqueue_and_an_async_task_function(start_worker: StartWorker) -> 
     assert refreshed.return_value == 42  # type: ignore[comparison-overlap]
 
 
-def test_takes_context_sees_the_right_attempt_number_on_a_retry(start_worker: StartWorker) -> None:
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_takes_context_sees_the_right_attempt_number_on_a_retry(
+    start_worker: StartWorker, concurrency: int
+) -> None:
     result = django_tasks.flaky_with_context.enqueue(2)
-    start_worker("--workers=1")
+    start_worker("--workers=1", f"--concurrency={concurrency}")
     wait_for(lambda: _finished(result.id), timeout_s=20, what="the retried task")
 
     result.refresh()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,18 @@ from django_task_queue.broker.client import Broker, PushEntry, get_broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
-from django_task_queue.outcomes import ClaimedTask, Completed
+from django_task_queue.outcomes import ClaimedTask, Completed, Failure
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
+from django_task_queue.states import AttemptOutcome, TaskStatus
 from django_task_queue.timeutil import to_ms
-from django_task_queue.transitions import claim_batch, complete_and_claim
+from django_task_queue.transitions import (
+    claim_batch,
+    complete_and_claim,
+    complete_many,
+    fail,
+    release,
+    unclaim,
+)
 from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import PostgresTaskStore, WorkerDeps
 from django_task_queue.worker.loop import Worker
@@ -102,7 +110,6 @@ def test_a_claim_looks_its_ids_up_by_key_even_when_statistics_say_nothing_waits(
         "now": now,
         "lease_expires_at": now,
         "due_by": now,
-        "synchronous_commit": "off",
     }
 
     connection.ensure_connection()
@@ -128,7 +135,6 @@ def _params_for_every_statement(wanted: list[str]) -> dict[str, Any]:
         "now": now,
         "lease_expires_at": now,
         "due_by": now,
-        "synchronous_commit": "on",
         "ids": wanted,
         "attempts": [1, 1],
         "task_id": wanted[0],
@@ -433,14 +439,41 @@ def test_stopping_gives_back_the_batch_claimed_ahead(stores: Broker, marker_dir:
     assert stores.depths(["default"])["default"] == QueueDepths(ready=1, delayed=0, processing=0)
 
 
-def test_a_claim_alone_relaxes_durability_for_its_own_transaction_only(stores: Broker) -> None:
-    enqueue("add_numbers", [1, 2])
-
-    assert claim_batch(stores, ["default"], "w1", 1)
-
+def _durability() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone() == ("on",)
+        row = cursor.fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_workers_claims_and_outcomes_commit_without_waiting_for_the_wal_flush(
+    stores: Broker,
+) -> None:
+    for i in range(5):
+        enqueue("add_numbers", [i, 1], retry_delay=60)
+    claimed = claim_batch(stores, ["default"], "w1", 4)
+    assert claimed is not None
+    assert len(claimed) == 4
+    first, second, third, fourth = claimed
+    failure = Failure(AttemptOutcome.ERROR, "ValueError", "boom", "")
+    verbs: list[Callable[[], object]] = [
+        lambda: claim_batch(stores, ["default"], "w1", 1),
+        lambda: complete_many(stores, [_completed(first, "2")]),
+        lambda: fail(stores, second, failure, 1.0),
+        lambda: release(stores, third, "stopping", 1.0),
+        lambda: unclaim(stores, [fourth]),
+    ]
+
+    for verb in verbs:
+        with transaction.atomic():
+            verb()
+            # then this transaction alone commits without waiting
+            assert _durability() == "off"
+        assert _durability() == "on"
+    assert sorted(Task.objects.values_list("status", flat=True)) == [
+        "pending", "pending", "processing", "retry", "success"
+    ]  # fmt: skip
 
 
 class _ClaimFailsOnce(PostgresTaskStore):
@@ -481,6 +514,44 @@ def test_successes_kept_through_a_failed_claim_are_recorded_by_the_next(
     stored = Task.objects.get(pk=first.pk)
     assert (stored.status, stored.attempt) == ("success", 1)
     assert markers.labels(marker_dir) == ["first", "second"]
+
+
+class _FailureFailsOnce(PostgresTaskStore):
+    """The real task store, whose first recording of a failure fails as if PostgreSQL were
+    down."""
+
+    def __init__(self) -> None:
+        self.failed_once = False
+
+    def fail(
+        self, broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
+    ) -> TaskStatus | None:
+        if not self.failed_once:
+            self.failed_once = True
+            raise StoreUnavailableError("PostgreSQL is unreachable")
+        return super().fail(broker, task, failure, duration_ms)
+
+
+def test_an_outage_mid_batch_leaves_no_task_held_the_outcome_is_recorded_and_the_rest_run(
+    stores: Broker,
+) -> None:
+    # given a batch of three whose first task fails, and PostgreSQL down as that is recorded
+    bad = enqueue("test_misbehaves", ["sys_exit"])
+    good = [enqueue("add_numbers", [i, 1]) for i in range(2)]
+    worker = _worker(claims_ahead=False, average_ms=1.0, store=_FailureFailsOnce())
+    with pytest.raises(StoreUnavailableError):
+        worker.step(wait_s=0)
+
+    # when the stores answer again
+    while worker.step(wait_s=0):
+        pass
+
+    # then the failure is recorded, the two never started were given back and ran, and no
+    # task is left `processing` (its lease would have been renewed for the worker's life)
+    assert Task.objects.get(pk=bad.pk).status == "failed"
+    assert [Task.objects.get(pk=task.pk).result for task in good] == [1, 2]
+    assert not Task.objects.filter(status="processing").exists()
+    assert _processing(stores) == 0
 
 
 def _terminate_sessions() -> None:

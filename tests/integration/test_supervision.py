@@ -7,11 +7,13 @@ from datetime import timedelta
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from django_task_queue import store
 from django_task_queue.broker.client import Broker
-from django_task_queue.models import Task
-from django_task_queue.outcomes import ClaimedTask
+from django_task_queue.models import Attempt, Task
+from django_task_queue.outcomes import ClaimedTask, Completed, Failure
 from django_task_queue.services import enqueue
-from django_task_queue.transitions import claim_batch
+from django_task_queue.states import AttemptOutcome
+from django_task_queue.transitions import claim_batch, complete_many, fail, reap_expired_leases
 from django_task_queue.transitions.supervised import release_worker_tasks, renew_worker_leases
 
 
@@ -32,7 +34,7 @@ def test_leases_are_renewed_for_the_live_children_only(stores: Broker) -> None:
     Task.objects.filter(pk__in=[mine.id, other.id]).update(lease_expires_at=soon)
 
     # when the supervisor renews the leases of one of them
-    renewed = renew_worker_leases(stores, ["host:1-1"])
+    renewed = renew_worker_leases(stores, ["host:1-1"]).renewed
 
     # then only that child's lease moves forward
     assert renewed == 1
@@ -40,6 +42,100 @@ def test_leases_are_renewed_for_the_live_children_only(stores: Broker) -> None:
     assert renewed_until is not None
     assert renewed_until > soon + timedelta(seconds=5)
     assert Task.objects.get(pk=other.id).lease_expires_at == soon
+
+
+def _lose_the_outcome(task: ClaimedTask) -> None:
+    """What a PostgreSQL crash leaves of an outcome committed without waiting for the WAL flush
+    (Redis has already dropped the lease): the task and its attempt are still running."""
+    Task.objects.filter(pk=task.id).update(
+        status="processing", result=None, completed_at=None, next_retry_at=None,
+        lease_expires_at=timezone.now() + timedelta(seconds=1),
+    )  # fmt: skip
+    Attempt.objects.filter(task_id=task.id, number=task.attempt).update(outcome="running")
+
+
+def test_a_success_whose_commit_was_lost_runs_again_though_its_worker_lives(
+    stores: Broker,
+) -> None:
+    # given a success recorded and acknowledged in Redis, then lost by PostgreSQL
+    task = enqueue("add_numbers", [1, 2])
+    (claimed,) = _claim(stores, "host:3-1", 1)
+    complete_many(stores, [Completed(claimed, "3", duration_ms=1, finished_at=timezone.now())])
+    _lose_the_outcome(claimed)
+
+    # when the supervisor renews the leases of the live child that ran it, twice, without
+    # seeing it on the child's board in between
+    first = renew_worker_leases(stores, ["host:3-1"])
+    second = renew_worker_leases(stores, ["host:3-1"], end_if_unheld=first.unheld)
+
+    # then the first look only notes it, the second ends its lease, and the reaper reruns it
+    assert (first.renewed, first.unheld) == (1, frozenset({str(task.id)}))
+    assert (second.renewed, second.unheld) == (0, frozenset())
+    assert reap_expired_leases(stores) == 1
+    (again,) = _claim(stores, "host:3-1", 1)
+    assert (again.id, again.attempt) == (task.id, 2)
+
+
+def test_a_retry_whose_commit_was_lost_is_skipped_by_the_claim_and_reaped(
+    stores: Broker,
+) -> None:
+    # given a failure scheduled for retry in Redis, then lost by PostgreSQL
+    task = enqueue("add_numbers", [1, 2], retry_delay=0)
+    (claimed,) = _claim(stores, "host:4-1", 1)
+    failure = Failure(AttemptOutcome.ERROR, "ValueError", "boom", "")
+    fail(stores, claimed, failure, duration_ms=1)
+    _lose_the_outcome(claimed)
+
+    # when a worker pops the retry from Redis, and the supervisor renews its child's leases
+    assert claim_batch(stores, ["default"], "host:4-2", 1) == []
+    first = renew_worker_leases(stores, ["host:4-1"])
+    renew_worker_leases(stores, ["host:4-1"], end_if_unheld=first.unheld)
+
+    # then the reaper makes it waiting again, and it runs
+    assert reap_expired_leases(stores) == 1
+    (again,) = _claim(stores, "host:4-2", 1)
+    assert (again.id, again.attempt) == (task.id, 2)
+
+
+def test_a_running_task_whose_redis_lease_was_lost_keeps_its_lease_while_seen_running(
+    stores: Broker,
+) -> None:
+    # given a task a live child runs, whose Redis lease was lost (Redis lost its data)
+    enqueue("add_numbers", [1, 2])
+    (claimed,) = _claim(stores, "host:6-1", 1)
+    stores.forget_leases("default", [str(claimed.id)])
+
+    # when the supervisor renews twice, seeing it running on the child's board (so it never
+    # passes it in `end_if_unheld`)
+    first = renew_worker_leases(stores, ["host:6-1"])
+    second = renew_worker_leases(stores, ["host:6-1"], end_if_unheld=set())
+
+    # then its lease is renewed both times: a live run is never handed to another worker
+    assert first.unheld == {str(claimed.id)}
+    assert second.renewed == 1
+    assert reap_expired_leases(stores) == 0
+
+
+def test_a_task_claimed_again_since_the_renewal_keeps_its_lease(stores: Broker) -> None:
+    # given a task claimed again (a new deadline) after the supervisor renewed it
+    enqueue("add_numbers", [1, 2])
+    (claimed,) = _claim(stores, "host:5-1", 1)
+    stored = Task.objects.get(pk=claimed.id)
+    assert stored.lease_expires_at is not None
+
+    # when the supervisor ends the leases Redis lacked, naming the deadline it had renewed
+    ended = store.write(
+        "end_unheld_leases",
+        {
+            "ids": [claimed.id],
+            "renewed_until": stored.lease_expires_at - timedelta(seconds=1),
+            "now": timezone.now(),
+        },
+    )
+
+    # then the new claim's lease stands
+    assert ended == []
+    assert Task.objects.get(pk=claimed.id).lease_expires_at == stored.lease_expires_at
 
 
 def test_a_dead_childs_running_task_is_lost_and_the_tasks_it_never_started_go_back_unspent(

@@ -55,26 +55,39 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{conf['NAME']}"
 
 
+def process_env(
+    overrides: dict[str, Any] | None = None, *, database: str | None = None
+) -> dict[str, str]:
+    """The environment of a `manage.py` process of the tests: their database (the test one
+    unless named), Redis keys, task modules and fast recovery."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database or database_url(),
+        "TASK_QUEUE_TASK_MODULES": TEST_TASK_MODULES,
+        "TASK_QUEUE_OVERRIDES": json.dumps(
+            {
+                "REDIS_URL": TEST_REDIS_URL,
+                "KEY_PREFIX": TEST_PREFIX,
+                **FAST_RECOVERY,
+                **(overrides or {}),
+            }
+        ),
+    }
+
+
 class WorkerProcess:
     """One `manage.py run_worker` process in its own process group, with its log in a file."""
 
     def __init__(
-        self, log_dir: Path, *args: str, overrides: dict[str, Any] | None = None, name: str = "w"
+        self,
+        log_dir: Path,
+        *args: str,
+        overrides: dict[str, Any] | None = None,
+        name: str = "w",
+        database: str | None = None,
     ) -> None:
         self.log_path = log_dir / f"{name}.log"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "TASK_QUEUE_TASK_MODULES": TEST_TASK_MODULES,
-            "TASK_QUEUE_OVERRIDES": json.dumps(
-                {
-                    "REDIS_URL": TEST_REDIS_URL,
-                    "KEY_PREFIX": TEST_PREFIX,
-                    **FAST_RECOVERY,
-                    **(overrides or {}),
-                }
-            ),
-        }
+        env = process_env(overrides, database=database)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--log-level=DEBUG", *args],
