@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from bench.harness import env
 from bench.harness.procs import Group, wait_for
 from bench.systems.dtq_system import DtqSystem
+from config import gunicorn as server_config
 
-GUNICORN_WORKERS = 2
-GUNICORN_THREADS = 4
 SETTINGS = (
-    f"gunicorn config.wsgi:application --workers {GUNICORN_WORKERS} --threads "
-    f"{GUNICORN_THREADS} (gthread, as scripts/run_stack.py), DJANGO_DEBUG=0, API_OPEN"
+    f"gunicorn --config python:config.gunicorn config.wsgi:application: {server_config.workers} "
+    f"processes x {server_config.threads} threads ({server_config.worker_class}, preloaded, as "
+    "scripts/run_stack.py), DJANGO_DEBUG=0, API_OPEN"
 )
 
 
@@ -39,13 +39,11 @@ def serving(system: DtqSystem) -> Iterator[str]:
     port = free_port()
     argv = [
         str(env.ROOT / ".venv" / "bin" / "gunicorn"),
+        "--config",
+        "python:config.gunicorn",
         "config.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(GUNICORN_WORKERS),
-        "--threads",
-        str(GUNICORN_THREADS),
         "--log-level",
         "warning",
     ]

@@ -10,11 +10,32 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from django_task_queue.priorities import PRIORITY_BY_NAME, PRIORITY_MAX, PRIORITY_MIN
 
 
+class _SurrogateCharactersValidator(ProhibitSurrogateCharactersValidator):
+    """DRF's, which looks at every character in Python, after one encode that finds none."""
+
+    def __call__(self, value: Any) -> None:
+        text = str(value)
+        try:
+            text.encode("utf-8")  # fails only on a surrogate
+        except UnicodeEncodeError:
+            super().__call__(value)
+
+
 class StrictCharField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            _SurrogateCharactersValidator()
+            if type(validator) is ProhibitSurrogateCharactersValidator
+            else validator
+            for validator in self.validators
+        ]
+
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")

@@ -73,20 +73,30 @@ class ValidatedTask(NamedTuple):
     kwargs: dict[str, Any]
 
 
-def validate_task(spec: TaskSpec, now: datetime) -> ValidatedTask:
-    """Validate one spec; raises TaskValidationError naming the field."""
-    return _validate(spec, now, new_id(), {})
+# Options already validated, by what a spec gave (see _options).
+type KnownOptions = dict[tuple[Any, ...], ResolvedOptions]
+
+
+def validate_task(
+    spec: TaskSpec, now: datetime, known: KnownOptions | None = None
+) -> ValidatedTask:
+    """Validate one spec; raises TaskValidationError naming the field.
+
+    Specs validated with the same `known` that give the same options share one validation of
+    them, as validate_batch's do.
+    """
+    return _validate(spec, now, new_id(), {} if known is None else known)
 
 
 def validate_batch(specs: Sequence[TaskSpec], now: datetime) -> list[ValidatedTask]:
     """Validate specs; those giving the same options share one validation of them."""
-    known: dict[tuple[Any, ...], ResolvedOptions] = {}
+    known: KnownOptions = {}
     ids = new_ids(len(specs))
     return [_validate(spec, now, task_id, known) for spec, task_id in zip(specs, ids, strict=True)]
 
 
 def _validate(
-    spec: TaskSpec, now: datetime, task_id: uuid.UUID, known: dict[tuple[Any, ...], ResolvedOptions]
+    spec: TaskSpec, now: datetime, task_id: uuid.UUID, known: KnownOptions
 ) -> ValidatedTask:
     options = _options(spec, known)
     args = validation.check_args(spec.args)
@@ -101,7 +111,7 @@ def _validate(
     return ValidatedTask(task_id, args_json, kwargs_json, run_after, options, args, kwargs)
 
 
-def _options(spec: TaskSpec, known: dict[tuple[Any, ...], ResolvedOptions]) -> ResolvedOptions:
+def _options(spec: TaskSpec, known: KnownOptions) -> ResolvedOptions:
     """The spec's validated options, from `known` when an earlier spec gave the same ones.
 
     The types are part of the key: True == 1 and 1.0 == 1, yet a priority of True and a

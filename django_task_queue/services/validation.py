@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import re
@@ -98,21 +99,23 @@ def check_kwargs(kwargs: Any) -> dict[str, Any]:
 
 # Call shapes (signature, positional count, keyword names) already known to bind: whether a call
 # binds depends on its shape only, and Signature.bind cost a bulk enqueue a tenth of its time.
-_BOUND_SHAPES: set[tuple[Any, ...]] = set()
+# A shape names its signature by id (hashing a Signature walks its parameters) and maps to the
+# signature itself, which keeps that id from being reused while the entry lasts.
+_BOUND_SHAPES: dict[tuple[Any, ...], inspect.Signature] = {}
 _MAX_BOUND_SHAPES = 4096
 
 
 def check_binding(task: TaskFunction, args: list[Any], kwargs: dict[str, Any]) -> None:
     """The arguments must bind to the function's signature, as a call would."""
     signature = task.signature
-    shape = (signature, len(args), *kwargs)
-    if shape in _BOUND_SHAPES:
+    shape = (id(signature), len(args), *kwargs)
+    if _BOUND_SHAPES.get(shape) is signature:
         return
     try:
         signature.bind(*args, **kwargs)
         if len(_BOUND_SHAPES) >= _MAX_BOUND_SHAPES:
             _BOUND_SHAPES.clear()
-        _BOUND_SHAPES.add(shape)
+        _BOUND_SHAPES[shape] = signature
     except TypeError as exc:
         field = "kwargs" if kwargs and "keyword" in str(exc) else "args"
         raise TaskValidationError(

@@ -72,7 +72,7 @@ class HeldTasks:
         """Once task code in `slot` has returned or raised."""
         if self._board is not None:
             self._board.finish(slot)
-        del self._running[slot]
+        self._running.pop(slot, None)
 
     def running(self) -> list[Running]:
         """The tasks running now, one per busy slot."""

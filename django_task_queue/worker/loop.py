@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from collections.abc import Sequence
 
 from django.utils import timezone
 
 from django_task_queue.broker.client import WorkerRecord
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.outcomes import ClaimedTask
+from django_task_queue.outcomes import ClaimedTask, Outcome
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker.claim_ahead import ClaimAhead
 from django_task_queue.worker.decisions import (
@@ -27,7 +28,6 @@ from django_task_queue.worker.decisions import (
     claims_ahead,
     looks_before,
     next_move,
-    outage_backoff_s,
     tasks_left,
 )
 from django_task_queue.worker.deps import WorkerDeps
@@ -35,6 +35,7 @@ from django_task_queue.worker.heartbeat import Heartbeat, registry_record
 from django_task_queue.worker.held import ClaimInFlight, HeldTasks
 from django_task_queue.worker.lookout import Lookout
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.outage import Outage
 from django_task_queue.worker.recorder import OutcomeRecorder
 from django_task_queue.worker.slot import InlineSlot, Interrupted
 from django_task_queue.worker.stats import WorkerStats
@@ -80,8 +81,13 @@ class Worker:
         )
         self.lookout = Lookout(self.broker, self.queue_names, self.held, self.tuning)
         self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
-        self._store = deps.store
-        self._outage_logged = False
+        self.outage = Outage(worker_id, deps.store)
+        # Left by a store outage in the middle of a batch, settled at the next step: outcomes
+        # not recorded yet, and claimed tasks never started (given back). Dropped, they would
+        # stay `processing`, their leases renewed by the supervisor for as long as this lives.
+        self._unrecorded: list[tuple[ClaimedTask, Outcome | Interrupted, float]] = []
+        self._unstarted: list[ClaimedTask] = []
+        self._settled: set[uuid.UUID] = set()  # of the batch in hand: started or given back
 
     @property
     def stopping(self) -> bool:
@@ -119,24 +125,14 @@ class Worker:
         return 0
 
     def _loop(self) -> None:
-        failures = 0
         while not self.stopping and not self._limit_reached():
             try:
                 ran = self.step(min(self.options.poll_interval_s, _MAX_WAIT_S))
                 if not ran and self.options.burst:
                     return
-                if self._outage_logged:
-                    logger.info("worker %s: stores reachable again", self.worker_id)
-                failures, self._outage_logged = 0, False
+                self.outage.passed()
             except (BrokerUnavailableError, StoreUnavailableError) as exc:
-                failures += 1
-                if not self._outage_logged:
-                    logger.error(
-                        "worker %s cannot reach a store, backing off: %s", self.worker_id, exc
-                    )
-                    self._outage_logged = True
-                self._store.reconnect()
-                self.signals.woken.wait(outage_backoff_s(failures))
+                self.signals.woken.wait(self.outage.failed(exc))
 
     def _limit_reached(self) -> bool:
         """Whether `--max-tasks` tasks have run (asked before every task: kept to a compare)."""
@@ -146,6 +142,7 @@ class Worker:
     def step(self, wait_s: float) -> bool:
         """Claim and run a batch of tasks, or block up to `wait_s` for one; False when none was
         ready. The previous batch's successes are recorded in the claim's statement."""
+        self._settle_left_by_outage()
         in_flight, batch = self._take_batch()
         if batch is None:
             if in_flight is not None:
@@ -158,14 +155,30 @@ class Worker:
                 self.broker.wait_for_work(self.queue_names, wait_s)
             return False
         self.held.batch = batch
+        self._settled = set()
         try:
             self._run_batch(batch, claimed_ahead=in_flight is not None)
+        except (BrokerUnavailableError, StoreUnavailableError):
+            self._unstarted = [task for task in batch if task.id not in self._settled]
+            raise
         except BaseException:
             self.recorder.flush(self.broker)
             raise
         finally:
             self.held.batch = ()
         return True
+
+    def _settle_left_by_outage(self) -> None:
+        """Record the outcomes and give back the unstarted tasks an outage left; kept for the
+        next step while a store is still down."""
+        while self._unrecorded:
+            self._account(*self._unrecorded[0])
+            self._unrecorded.pop(0)
+        if self._unstarted:
+            self.held.batch = self._unstarted
+            self.recorder.give_back(self.broker, self._unstarted)
+            self._unstarted = []
+            self.held.batch = ()
 
     def _run_batch(self, batch: list[ClaimedTask], *, claimed_ahead: bool) -> None:
         for index, task in enumerate(batch):
@@ -174,7 +187,7 @@ class Worker:
             )
             move = next_move(index=index, after_loss=task.after_loss, give_back=give_back)
             if move is Move.GIVE_BACK:
-                self.recorder.give_back(self.broker, batch[index:])
+                self._give_back(batch[index:])
                 return
             if move is Move.RUN_ALONE:
                 self._run_alone(task, batch[index + 1 :])
@@ -229,15 +242,29 @@ class Worker:
         reaper counts a loss against every task a dead worker held, so a task that kills its
         worker must not take others down with it (docs/architecture.md)."""
         self._give_back_claim_ahead()
-        self.recorder.give_back(self.broker, rest)
+        self._give_back(rest)
         self.recorder.flush(self.broker)
         self.held.batch = (task,)
         self.pace.after_losses = True
         logger.info("running task %s alone: its last attempt was lost with its worker", task.id)
         self._run(task)
 
+    def _give_back(self, tasks: Sequence[ClaimedTask]) -> None:
+        self.recorder.give_back(self.broker, tasks)
+        self._settled.update(task.id for task in tasks)
+
     def _run(self, task: ClaimedTask) -> None:
+        self._settled.add(task.id)  # from here on it is not given back: it has started
         outcome, duration_ms = self.slot.run(task)
+        try:
+            self._account(task, outcome, duration_ms)
+        except (BrokerUnavailableError, StoreUnavailableError):
+            self._unrecorded.append((task, outcome, duration_ms))
+            raise
+
+    def _account(
+        self, task: ClaimedTask, outcome: Outcome | Interrupted, duration_ms: float
+    ) -> None:
         if isinstance(outcome, Interrupted):
             reason = "The worker was stopped by a second signal."
             self.recorder.release(self.broker, task, reason, duration_ms)

@@ -28,6 +28,7 @@ from django_task_queue.worker.executor import (
     execute,
     execute_coroutine,
     is_coroutine_task,
+    raised,
     timed_out,
 )
 from django_task_queue.worker.held import HeldTasks
@@ -78,7 +79,7 @@ class SlotPool:
             self._loop.submit(self._run_coroutine(slot, task))
             return
         thread = self._threads.get(slot)
-        if thread is None:
+        if thread is None or not thread.is_alive():  # never started, or ended by a bug of ours
             thread = self._threads[slot] = _SlotThread(slot, self)
             thread.start()
         thread.inbox.put(task)
@@ -97,16 +98,21 @@ class SlotPool:
             close_old_connections()
         started = time.monotonic()
         outcome: Outcome | None = None
-        self.held.start(slot, task, started)
         try:
+            self.held.start(slot, task, started)
             outcome = execute(task, self.timeouts.soft_timeout)
         except TaskTimeout:  # landed after the call returned, before its guard was disarmed
             outcome = timed_out(task)
+        except BaseException as exc:  # a bug of ours (execute turns task code's into outcomes)
+            logger.exception("slot %d failed around task %s", slot, task.id)
+            outcome = raised(exc)
         finally:
             self.held.finish(slot)
-            if outcome is None:  # only a WorkerInterrupt leaves execute; none is sent here
-                outcome = timed_out(task)
-            self.events.put(Finished(slot, task, outcome, (time.monotonic() - started) * 1000))
+            # Always reported, or the slot would stay busy and the task `processing` for good.
+            self.events.put(
+                Finished(slot, task, outcome or raised(RuntimeError("no outcome")),
+                         (time.monotonic() - started) * 1000)
+            )  # fmt: skip
             with contextlib.suppress(Exception):
                 close_old_connections()
 

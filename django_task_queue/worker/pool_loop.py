@@ -24,11 +24,12 @@ from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailabl
 from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.timeutil import to_ms
 from django_task_queue.worker import django_bridge
-from django_task_queue.worker.decisions import outage_backoff_s, tasks_left
+from django_task_queue.worker.decisions import tasks_left
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import Heartbeat, registry_record
 from django_task_queue.worker.held import HeldTasks
 from django_task_queue.worker.options import WorkerOptions
+from django_task_queue.worker.outage import Outage
 from django_task_queue.worker.pool import Event, Finished, SlotPool, Wake
 from django_task_queue.worker.recorder import OutcomeRecorder, TaskFields
 from django_task_queue.worker.stats import WorkerStats
@@ -38,6 +39,7 @@ from django_task_queue.worker.waker import Waker
 logger = logging.getLogger("django_task_queue.worker")
 
 _MAX_WAIT_S = 25.0  # as the single-slot loop's: under the socket's read timeout
+_STOP = Wake("stop")
 _SECOND_SIGNAL = Wake("a second stop signal")
 
 
@@ -65,7 +67,7 @@ class ConcurrentWorker:
         self.tasks_done = 0
         self.started_at_ms = to_ms(timezone.now())
         self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
-        self.signals = StopSignals(worker_id, on_second=self._interrupt)
+        self.signals = StopSignals(worker_id, on_second=self._interrupt, on_stop=self._wake)
         self.interrupted = False
         self.stats = WorkerStats()
         self.held = HeldTasks(deps.board)
@@ -74,7 +76,7 @@ class ConcurrentWorker:
         wait_s = min(options.poll_interval_s, _MAX_WAIT_S)
         self.waker = Waker(deps.thread_broker, self.queue_names, self.events, wait_s)
         self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
-        self._store = deps.store
+        self.outage = Outage(worker_id, deps.store)
         self._free = list(range(self.concurrency - 1, -1, -1))  # pop() takes the lowest
         self._busy: dict[int, _Busy] = {}
         self._unrecorded: deque[Finished] = deque()
@@ -82,7 +84,6 @@ class ConcurrentWorker:
         # one (see the single-slot loop's `_run_alone`): it waits here for every slot to free.
         self._alone: ClaimedTask | None = None
         self._alone_slot: int | None = None
-        self._outage_logged = False
 
     @property
     def stopping(self) -> bool:
@@ -91,7 +92,9 @@ class ConcurrentWorker:
     def stop(self) -> None:
         """Stop claiming; the tasks running now finish (what a first SIGTERM does)."""
         self.signals.stop()
-        self.events.put(Wake("stop"))
+
+    def _wake(self) -> None:
+        self.events.put(_STOP)  # SimpleQueue.put may be called from a signal handler
 
     def record(self) -> WorkerRecord:
         """This worker's entry in the registry of live workers."""
@@ -129,24 +132,13 @@ class ConcurrentWorker:
         return 0
 
     def _loop(self) -> None:
-        failures = 0
         while True:
             try:
                 if not self.step():
                     return
+                self.outage.passed()
             except (BrokerUnavailableError, StoreUnavailableError) as exc:
-                failures += 1
-                if not self._outage_logged:
-                    logger.error(
-                        "worker %s cannot reach a store, backing off: %s", self.worker_id, exc
-                    )
-                    self._outage_logged = True
-                self._store.reconnect()
-                self._wait(outage_backoff_s(failures))  # slots still report meanwhile
-                continue
-            if self._outage_logged:
-                logger.info("worker %s: stores reachable again", self.worker_id)
-            failures, self._outage_logged = 0, False
+                self._wait(self.outage.failed(exc))  # slots still report meanwhile
 
     def step(self) -> bool:
         """Record what finished, fill free slots or wait; False once the run is over."""
@@ -165,7 +157,7 @@ class ConcurrentWorker:
         count = free if left is None else min(free, left)
         if count > 0:
             batch = self.recorder.claim(self.broker, count)
-            if batch:
+            if batch is not None:  # empty: what Redis handed out PostgreSQL would not start
                 self._start_batch(batch)
                 return True
             self.broker.flush_acks()  # no next claim is coming soon to carry them

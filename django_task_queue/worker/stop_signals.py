@@ -20,11 +20,18 @@ Handler = Callable[[int, FrameType | None], Any] | int
 class StopSignals:
     """Whether the worker is stopping, and its signal handlers."""
 
-    def __init__(self, worker_id: str, on_second: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        worker_id: str,
+        on_second: Callable[[], None] | None = None,
+        on_stop: Callable[[], None] | None = None,
+    ) -> None:
         self.worker_id = worker_id
         # With several slots a second signal cannot interrupt task code in other threads: the
-        # loop is told instead (`on_second`), and releases every task at once.
+        # loop is told instead (`on_second`), and releases every task at once; `on_stop` wakes
+        # it from its wait at the first.
         self.on_second = on_second
+        self.on_stop = on_stop
         self.stopping = False
         # Set while task code runs in the loop's thread: only then may a signal interrupt it.
         self.in_task = False
@@ -47,6 +54,8 @@ class StopSignals:
             return
         self.stopping = True
         self.woken.set()
+        if self.on_stop is not None:
+            self.on_stop()
         logger.info("worker %s stopping after its current task", self.worker_id)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:

@@ -73,3 +73,23 @@ def test_times_follow_the_current_time_zone_as_drf_does(make_task: MakeTask, zon
 
     with timezone.override(ZoneInfo(zone)):
         assert dict(TaskSerializer(task).data) == _as_drf_gives(task)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Sao_Paulo"])
+def test_tasks_sharing_their_times_read_as_drf_would_write_them(
+    make_task: MakeTask, zone: str
+) -> None:
+    now = timezone.now()
+    tasks = [
+        make_task(),
+        make_task(status="processing", started_at=now),
+        make_task(status="success", completed_at=now),
+    ]
+    for task in tasks:  # as enqueue_many's tasks: one time, the same object, in both fields
+        task.created_at = task.updated_at = now
+    tasks[2].created_at = now - timedelta(seconds=1)
+
+    with timezone.override(ZoneInfo(zone)):
+        assert [dict(row) for row in TaskSerializer(tasks, many=True).data] == [
+            _as_drf_gives(task) for task in tasks
+        ]

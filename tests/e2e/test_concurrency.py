@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from django_task_queue.models import Task
-from django_task_queue.services import enqueue
+from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from tests.support.markers import labels, pids_that_recorded
 from tests.support.processes import WorkerProcess, wait_for
 
@@ -81,8 +81,11 @@ def test_a_slot_that_frees_takes_the_best_ready_task(
     _sleepers(marker_dir, 2, 1.0, prefix="busy")
     wait_for(lambda: _all_started(marker_dir, 2, prefix="busy"), what="both slots to be busy")
 
-    lows = [enqueue("test_record", [str(marker_dir), f"low{i}"], priority=-50) for i in range(3)]
-    high = enqueue("test_record", [str(marker_dir), "high"], priority=50)
+    # in one transaction: all four are ready before either slot frees
+    *lows, high = enqueue_many(
+        [TaskSpec("test_record", [str(marker_dir), f"low{i}"], priority=-50) for i in range(3)]
+        + [TaskSpec("test_record", [str(marker_dir), "high"], priority=50)]
+    )
 
     wait_for(lambda: all(_status(task) == "success" for task in [*lows, high]), timeout_s=15)
     order = [label for label in labels(marker_dir) if not label.endswith(("busy0", "busy1"))]
@@ -113,6 +116,20 @@ def test_sigterm_waits_for_every_running_task_then_exits_zero(
 
     assert run.wait() == 0
     assert all(_outcomes(task) == ["success"] for task in tasks)
+
+
+def test_an_idle_worker_with_several_slots_stops_at_once_on_sigterm(
+    start_worker: StartWorker,
+) -> None:
+    run = start_worker("--workers=1", "--concurrency=4", "--poll-interval=30")
+    warmup = enqueue("add_numbers", [0, 0])
+    wait_for(lambda: _status(warmup) == "success", what="the worker to start")
+    started = time.monotonic()
+
+    run.signal(signal.SIGTERM)
+
+    assert run.wait() == 0
+    assert time.monotonic() - started < 5  # not the 25 s its idle wait may last
 
 
 def test_a_second_signal_releases_every_running_task_at_once(
@@ -174,3 +191,52 @@ def test_a_task_that_kills_its_process_fails_alone_and_the_tasks_beside_it_run(
     )
     assert "Lost 2 times" in (Task.objects.get(pk=culprit.pk).error_message or "")
     assert sorted(set(labels(marker_dir))) == sorted(f"other-{i}" for i in range(8))
+
+
+def test_every_task_of_a_killed_host_runs_again_after_its_lease(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # given a run (supervisor and child) holding three running tasks
+    first = start_worker("--workers=1", "--concurrency=3")
+    tasks = _sleepers(marker_dir, 3, 1.0)
+    wait_for(lambda: _all_started(marker_dir, 3), what="three tasks to run at once")
+
+    # when the whole run is killed, as a host that dies, and another takes over
+    first.kill_group()
+    first.wait()
+    start_worker("--workers=1", "--concurrency=3")
+
+    # then each task runs again once its lease runs out
+    for task in tasks:
+        wait_for(lambda t=task: _status(t) == "success", timeout_s=20, what="every rerun")  # type: ignore[misc]
+        assert _outcomes(task) == ["lost", "success"]
+
+
+def test_a_frozen_process_with_several_tasks_cannot_overwrite_their_newer_attempts(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # given two runs, one of which runs all three tasks
+    stale_run = start_worker("--workers=1", "--concurrency=3")
+    tasks = _sleepers(marker_dir, 3, 3.0)
+    wait_for(lambda: _all_started(marker_dir, 3), what="three tasks to run at once")
+    start_worker("--workers=1", "--concurrency=3")
+
+    # when it is frozen (supervisor and child, as a frozen host) until the others take over
+    os.killpg(stale_run.pid, signal.SIGSTOP)
+    try:
+        for task in tasks:
+            wait_for(
+                lambda t=task: Task.objects.get(pk=t.pk).attempt == 2,  # type: ignore[misc]
+                timeout_s=15,
+                what="a takeover",
+            )
+    finally:
+        os.killpg(stale_run.pid, signal.SIGCONT)
+
+    # then both runs finish every task, and only the newer attempts' outcomes count
+    wait_for(lambda: labels(marker_dir).count("end:s0") == 2, timeout_s=15, what="both runs")
+    for task in tasks:
+        wait_for(lambda t=task: _status(t) == "success", what="the newer attempts")  # type: ignore[misc]
+        attempts = list(Task.objects.get(pk=task.pk).attempts.order_by("number"))
+        assert [a.outcome for a in attempts] == ["lost", "success"]
+        assert attempts[0].worker_id != attempts[1].worker_id

@@ -24,7 +24,7 @@ from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.models import Task
 from django_task_queue.outcomes import ClaimedTask, Completed, Failure
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
-from django_task_queue.states import AttemptOutcome
+from django_task_queue.states import AttemptOutcome, TaskStatus
 from django_task_queue.timeutil import to_ms
 from django_task_queue.transitions import (
     claim_batch,
@@ -514,6 +514,44 @@ def test_successes_kept_through_a_failed_claim_are_recorded_by_the_next(
     stored = Task.objects.get(pk=first.pk)
     assert (stored.status, stored.attempt) == ("success", 1)
     assert markers.labels(marker_dir) == ["first", "second"]
+
+
+class _FailureFailsOnce(PostgresTaskStore):
+    """The real task store, whose first recording of a failure fails as if PostgreSQL were
+    down."""
+
+    def __init__(self) -> None:
+        self.failed_once = False
+
+    def fail(
+        self, broker: Broker, task: ClaimedTask, failure: Failure, duration_ms: float
+    ) -> TaskStatus | None:
+        if not self.failed_once:
+            self.failed_once = True
+            raise StoreUnavailableError("PostgreSQL is unreachable")
+        return super().fail(broker, task, failure, duration_ms)
+
+
+def test_an_outage_mid_batch_leaves_no_task_held_the_outcome_is_recorded_and_the_rest_run(
+    stores: Broker,
+) -> None:
+    # given a batch of three whose first task fails, and PostgreSQL down as that is recorded
+    bad = enqueue("test_misbehaves", ["sys_exit"])
+    good = [enqueue("add_numbers", [i, 1]) for i in range(2)]
+    worker = _worker(claims_ahead=False, average_ms=1.0, store=_FailureFailsOnce())
+    with pytest.raises(StoreUnavailableError):
+        worker.step(wait_s=0)
+
+    # when the stores answer again
+    while worker.step(wait_s=0):
+        pass
+
+    # then the failure is recorded, the two never started were given back and ran, and no
+    # task is left `processing` (its lease would have been renewed for the worker's life)
+    assert Task.objects.get(pk=bad.pk).status == "failed"
+    assert [Task.objects.get(pk=task.pk).result for task in good] == [1, 2]
+    assert not Task.objects.filter(status="processing").exists()
+    assert _processing(stores) == 0
 
 
 def _terminate_sessions() -> None:

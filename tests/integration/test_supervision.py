@@ -69,8 +69,8 @@ def test_a_success_whose_commit_was_lost_runs_again_though_its_worker_lives(
     second = renew_worker_leases(stores, ["host:3-1"], end_if_unheld=first.unheld)
 
     # then the first look only notes it, the second ends its lease, and the reaper reruns it
-    assert (first.renewed, first.unheld) == (1, {str(task.id)})
-    assert (second.renewed, second.unheld) == (0, set())
+    assert (first.renewed, first.unheld) == (1, frozenset({str(task.id)}))
+    assert (second.renewed, second.unheld) == (0, frozenset())
     assert reap_expired_leases(stores) == 1
     (again,) = _claim(stores, "host:3-1", 1)
     assert (again.id, again.attempt) == (task.id, 2)

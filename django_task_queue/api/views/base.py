@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from django_task_queue.api.negotiation import JsonFirstNegotiation
 from django_task_queue.api.parsers import BoundedJSONParser
 from django_task_queue.api.serializers.envelope import ErrorEnvelopeSerializer
 
@@ -30,3 +31,4 @@ def ok(data: Any, status_code: int = status.HTTP_200_OK) -> Response:
 
 class ApiView(APIView):
     parser_classes = [BoundedJSONParser]  # noqa: RUF012  (DRF's declared class attribute)
+    content_negotiation_class = JsonFirstNegotiation

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from django_task_queue import services
 from django_task_queue.api.filters import DEFAULT_ORDERING, TaskFilter
+from django_task_queue.api.negotiation import JsonFirstNegotiation
 from django_task_queue.api.pagination import TaskPagination
 from django_task_queue.api.parsers import BoundedJSONParser
 from django_task_queue.api.serializers.envelope import ErrorEnvelopeSerializer, envelope
@@ -48,6 +49,7 @@ class TaskCollectionView(generics.ListAPIView[Task]):
     filterset_class = TaskFilter
     pagination_class = TaskPagination
     parser_classes = [BoundedJSONParser]  # noqa: RUF012  (DRF's declared class attribute)
+    content_negotiation_class = JsonFirstNegotiation
 
     def post(self, request: Request) -> Response:
         body = TaskCreateSerializer(data=request.data)
@@ -78,6 +80,7 @@ class BulkTaskCreateView(ApiView):
 class TaskDetailView(generics.RetrieveAPIView[Task]):
     serializer_class = TaskDetailSerializer
     parser_classes = [BoundedJSONParser]  # noqa: RUF012  (DRF's declared class attribute)
+    content_negotiation_class = JsonFirstNegotiation
 
     def get_queryset(self) -> QuerySet[Task]:
         return Task.objects.prefetch_related(

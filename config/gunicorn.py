@@ -1,0 +1,17 @@
+"""The web server's settings: `gunicorn -c python:config.gunicorn config.wsgi:application`.
+
+`make run` (scripts/run_stack.py), the Dockerfile, docker-compose.yml, the dashboard's end-to-end
+run and the benchmark's API server all start gunicorn with this module; docs/decisions.md says
+why these values. WEB_CONCURRENCY sets the processes, GUNICORN_CMD_ARGS="--threads N" the threads.
+"""
+
+import os
+
+worker_class = "gthread"
+# Sized for 2 cores: two processes of two threads each (more threads per process spend the
+# cores contending for the GIL).
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = 2
+# Django is set up and every view imported once, before the fork: workers start ready to serve
+# and share that memory (config/wsgi.py imports the URLconf).
+preload_app = True
