@@ -84,6 +84,7 @@ class ConcurrentWorker:
         # one (see the single-slot loop's `_run_alone`): it waits here for every slot to free.
         self._alone: ClaimedTask | None = None
         self._alone_slot: int | None = None
+        self._unstarted: list[ClaimedTask] = []  # claimed with a task that runs alone
 
     @property
     def stopping(self) -> bool:
@@ -145,6 +146,10 @@ class ConcurrentWorker:
         self._record_finished()
         if self.interrupted:
             return False
+        if self._unstarted:  # kept in memory until PostgreSQL has them back
+            self.recorder.give_back(self.broker, self._unstarted)
+            self._unstarted = []
+            self._held_changed()
         if self.stopping or self._left() == 0:
             return self._wind_down()
         if self._alone is not None or self._alone_slot is not None:
@@ -187,13 +192,10 @@ class ConcurrentWorker:
     def _start_batch(self, batch: Sequence[ClaimedTask]) -> None:
         for index, task in enumerate(batch):
             if task.after_loss:
-                self.recorder.give_back(self.broker, batch[index + 1 :])
                 logger.info("task %s runs alone: its last attempt was lost with a process", task.id)
-                if self._busy:
-                    self._alone = task
-                    self._held_changed()
-                else:
-                    self._start(task, alone=True)
+                self._alone = task  # started by the next step that finds every slot free
+                self._unstarted = list(batch[index + 1 :])  # given back by the next step
+                self._held_changed()
                 return
             self._start(task)
 
@@ -215,7 +217,7 @@ class ConcurrentWorker:
         held += [finished.task for finished in self._unrecorded]
         if self._alone is not None:
             held.append(self._alone)
-        self.held.batch = tuple(held)
+        self.held.batch = (*held, *self._unstarted)
 
     # -- waiting and recording ---------------------------------------------------------------
 
