@@ -49,13 +49,9 @@ def is_coroutine_task(task_name: str) -> bool:
     return inspect.iscoroutinefunction(function.func)
 
 
-def execute(task: ClaimedTask, soft_timeout: SoftTimeout | None = None) -> Outcome:
-    """Run one attempt; WorkerInterrupt is the only exception that leaves this function.
-
-    In the process's main thread the soft timeout is SIGALRM's (the default); a slot thread
-    passes its own (thread_timeouts.py). A coroutine function runs to completion on a loop of
-    its own here; a worker with several slots runs it with `execute_coroutine` instead.
-    """
+def _resolve(task: ClaimedTask) -> tuple[Callable[..., Any], list[Any]] | Failure:
+    """The task's function and positional arguments (a Django task's context first), or the
+    failure of a name no function is registered under."""
     try:
         function = task_registry.get_task(task.task_name)
     except UnknownTaskError as exc:
@@ -63,9 +59,23 @@ def execute(task: ClaimedTask, soft_timeout: SoftTimeout | None = None) -> Outco
     args = task.args
     if function.takes_context:
         args = [django_bridge.context_for(task, function), *args]
+    return function.func, args
+
+
+def execute(task: ClaimedTask, soft_timeout: SoftTimeout | None = None) -> Outcome:
+    """Run one attempt; WorkerInterrupt is the only exception that leaves this function.
+
+    In the process's main thread the soft timeout is SIGALRM's (the default); a slot thread
+    passes its own (thread_timeouts.py). A coroutine function runs to completion on a loop of
+    its own here; a worker with several slots runs it with `execute_coroutine` instead.
+    """
+    call = _resolve(task)
+    if isinstance(call, Failure):
+        return call
+    func, args = call
     before = db_state.snapshot()
     try:
-        outcome = _run(task, function.func, args, soft_timeout or _soft_timeout)
+        outcome = _run(task, func, args, soft_timeout or _soft_timeout)
     finally:
         # Before anything else uses the connection: the worker records this outcome on it.
         left_open = db_state.close_left_open(before)
@@ -108,17 +118,14 @@ def _run(
 async def execute_coroutine(task: ClaimedTask) -> Outcome:
     """Run one attempt of an `async def` task on the running event loop, cancelled at its
     timeout. Nothing leaves this coroutine: every end is an outcome."""
-    try:
-        function = task_registry.get_task(task.task_name)
-    except UnknownTaskError as exc:
-        return Failure(AttemptOutcome.ERROR, "UnknownTaskError", str(exc), "")
-    args = task.args
-    if function.takes_context:
-        args = [django_bridge.context_for(task, function), *args]
+    call = _resolve(task)
+    if isinstance(call, Failure):
+        return call
+    func, args = call
     deadline = asyncio.timeout(task.timeout_s)
     try:
         async with deadline:
-            result = await function.func(*args, **task.kwargs)
+            result = await func(*args, **task.kwargs)
     except TimeoutError as exc:
         # The task's own TimeoutError (an awaited call timing out) is an error like any other.
         return timed_out(task) if deadline.expired() else raised(exc)

@@ -47,9 +47,11 @@ class TaskFields:
 class OutcomeRecorder:
     """Owns the successes not yet recorded; records every outcome, counts and logs it.
 
-    Only the loop's thread changes the successes kept, except the heartbeat at a hard timeout,
-    while the loop's thread is stuck in task code. Every method that writes takes the broker of
-    the thread that calls it.
+    Only the loop's thread changes the successes kept, except the heartbeat at a hard timeout
+    just before the process exits (without a supervisor only): with one slot the loop's thread
+    is stuck in task code then; with several it may be recording too, and a success recorded
+    twice is fenced out the second time. Every method that writes takes the broker of the
+    thread that calls it.
     """
 
     def __init__(

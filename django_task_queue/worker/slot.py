@@ -1,5 +1,6 @@
 """A slot runs one task at a time and hands back what happened; the loop accounts for it and the
-recorder records it. A worker process has one slot today, run in the loop's own thread."""
+recorder records it. This is the single slot of a worker with `--concurrency 1`, run in the
+loop's own thread; several slots are pool.py's."""
 
 from __future__ import annotations
 

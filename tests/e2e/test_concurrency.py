@@ -172,27 +172,6 @@ def test_a_hard_timeout_replaces_the_process_and_releases_its_other_tasks_withou
     assert "exited with -9; restarting in 0.0 s" in run.log()
 
 
-def test_a_task_that_kills_its_process_fails_alone_and_the_tasks_beside_it_run(
-    start_worker: StartWorker, marker_dir: Path
-) -> None:
-    culprit = enqueue("test_kill_own_process")
-    others = [enqueue("test_record", [str(marker_dir), f"other-{i}"]) for i in range(8)]
-    start_worker(
-        "--workers=1",
-        "--concurrency=4",
-        overrides={"LEASE_S": 1, "HEARTBEAT_INTERVAL_S": 0.2, "MAX_LOST_ATTEMPTS": 2},
-    )
-
-    wait_for(lambda: _status(culprit) == "failed", timeout_s=30, what="the culprit to fail")
-    wait_for(
-        lambda: all(_status(task) == "success" for task in others),
-        timeout_s=30,
-        what="the tasks beside it to run",
-    )
-    assert "Lost 2 times" in (Task.objects.get(pk=culprit.pk).error_message or "")
-    assert sorted(set(labels(marker_dir))) == sorted(f"other-{i}" for i in range(8))
-
-
 def test_every_task_of_a_killed_host_runs_again_after_its_lease(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:
