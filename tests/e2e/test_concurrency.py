@@ -78,8 +78,12 @@ def test_a_slot_that_frees_takes_the_best_ready_task(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:
     start_worker("--workers=1", "--concurrency=2")
-    _sleepers(marker_dir, 2, 1.0, prefix="busy")
-    wait_for(lambda: _all_started(marker_dir, 2, prefix="busy"), what="both slots to be busy")
+    # One slot frees long before the other, so the waiting tasks run one after another there
+    # (two slots freeing together would start two of them at once, in either order).
+    _sleepers(marker_dir, 1, 1.0, prefix="busy")
+    _sleepers(marker_dir, 1, 8.0, prefix="long")
+    wait_for(lambda: _all_started(marker_dir, 1, prefix="busy"), what="one slot to be busy")
+    wait_for(lambda: _all_started(marker_dir, 1, prefix="long"), what="both slots to be busy")
 
     # in one transaction: all four are ready before either slot frees
     *lows, high = enqueue_many(
@@ -88,7 +92,7 @@ def test_a_slot_that_frees_takes_the_best_ready_task(
     )
 
     wait_for(lambda: all(_status(task) == "success" for task in [*lows, high]), timeout_s=15)
-    order = [label for label in labels(marker_dir) if not label.endswith(("busy0", "busy1"))]
+    order = [label for label in labels(marker_dir) if not label.endswith(("busy0", "long0"))]
     assert order == ["high", "low0", "low1", "low2"]
 
 
