@@ -2,7 +2,8 @@
 
 Rows are read-only here. A task's status, priority, queue and due time are mirrored in Redis, so
 an edit of the PostgreSQL row alone would put the two stores out of step; changes go through the
-"Retry selected tasks" and "Cancel selected tasks" actions, which use the transitions.
+"Retry selected tasks" and "Cancel selected tasks" actions, which use the transitions. Queues
+are paused and resumed from the tasks' list (their queues) and from the paused queues' list.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from django_task_queue.api.permissions import WRITE_PERMISSION
-from django_task_queue.models import Attempt, Task
+from django_task_queue.flow_control.pausing import pause_queue, resume_queue
+from django_task_queue.models import Attempt, PausedQueue, Task
 from django_task_queue.monitoring.tasks import distinct_values, table_estimate
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
 from django_task_queue.services.housekeeping import BulkResult, apply_each
@@ -169,7 +171,7 @@ class TaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the s
         ),
     )
     inlines = (AttemptInline,)
-    actions = ("retry_selected", "cancel_selected")
+    actions = ("retry_selected", "cancel_selected", "pause_queues", "resume_queues")
     list_select_related = False  # no relation is shown: a join would only slow the list
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -199,6 +201,18 @@ class TaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the s
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         result = apply_each(cancel, _ids(queryset))
         self._report(request, result, "cancelled", "cannot be cancelled")
+
+    @admin.action(description="Pause the queues of selected tasks", permissions=["write"])
+    def pause_queues(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        names = sorted(set(queryset.values_list("queue_name", flat=True)))
+        for name in names:
+            pause_queue(name)
+        self.message_user(request, f"Paused: {', '.join(names)}.", messages.SUCCESS)
+
+    @admin.action(description="Resume the queues of selected tasks", permissions=["write"])
+    def resume_queues(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        names = sorted(set(queryset.values_list("queue_name", flat=True)))
+        _resume(request, self, names)
 
     def _report(self, request: HttpRequest, result: BulkResult, done: str, refused: str) -> None:
         self.message_user(request, f"{len(result.done)} task(s) {done}.", messages.SUCCESS)
@@ -239,6 +253,35 @@ class AttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in th
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PausedQueue)
+class PausedQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only
+    list_display = ("queue_name", "paused_at")
+    actions = ("resume_selected",)
+
+    # A pause is written through pausing.py, which also tells Redis, never as a bare row.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_write_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(WRITE_PERMISSION))
+
+    @admin.action(description="Resume selected queues", permissions=["write"])
+    def resume_selected(self, request: HttpRequest, queryset: QuerySet[PausedQueue]) -> None:
+        _resume(request, self, sorted(queryset.values_list("queue_name", flat=True)))
+
+
+def _resume(request: HttpRequest, model_admin: admin.ModelAdmin, names: list[str]) -> None:  # type: ignore[type-arg]  # generic in the stubs only
+    for name in names:
+        resume_queue(name)
+    model_admin.message_user(request, f"Resumed: {', '.join(names)}.", messages.SUCCESS)
 
 
 def _ids(queryset: QuerySet[Task]) -> list[uuid.UUID]:

@@ -33,6 +33,8 @@ class TaskQueueSettings:
     # How often lost attempts may be recovered before the task is failed as a poison pill.
     MAX_LOST_ATTEMPTS: int = 5
     PROMOTE_INTERVAL_S: float = 0.25
+    # How often the supervisor's pause keeper puts Redis' pause flags in step with PostgreSQL.
+    PAUSE_SYNC_INTERVAL_S: float = 0.5
     REAP_INTERVAL_S: float = 1.0
     RECONCILE_INTERVAL_S: float = 30.0
     # The reconciler leaves younger tasks alone: their on-commit push may still be in flight.
@@ -70,6 +72,7 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "HEARTBEAT_INTERVAL_S": 0.1,
     "MAX_LOST_ATTEMPTS": 1,
     "PROMOTE_INTERVAL_S": 0.01,
+    "PAUSE_SYNC_INTERVAL_S": 0.01,
     "REAP_INTERVAL_S": 0.05,
     "RECONCILE_INTERVAL_S": 0.1,
     "RECONCILE_GRACE_S": 0,

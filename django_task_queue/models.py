@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
@@ -57,6 +58,12 @@ class Task(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     next_retry_at = models.DateTimeField(null=True, blank=True)
+    # Unique tasks (flow_control/uniqueness.py): no two rows of one task name share a key while
+    # both are in one of their `unique_while` statuses. The partial unique index that says so
+    # compares two columns, which Django's constraints cannot express: it is created by
+    # migration 0008 (dtq_task_unique_key), beside dtq_task_unique_recent for `unique_for`.
+    unique_key = models.TextField(null=True, blank=True)
+    unique_while = ArrayField(models.CharField(max_length=20), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -107,6 +114,16 @@ class Task(models.Model):
     @property
     def priority_name(self) -> str:
         return priority_name(self.priority)
+
+
+class PausedQueue(models.Model):
+    """A queue no worker starts tasks of until it is resumed (flow_control/pausing.py)."""
+
+    queue_name = models.CharField(max_length=100, primary_key=True)
+    paused_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.queue_name} (paused since {self.paused_at})"
 
 
 class Attempt(models.Model):

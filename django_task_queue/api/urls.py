@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, fallback, monitoring, tasks
+from django_task_queue.api.views import auth, fallback, monitoring, queues, tasks
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -11,6 +11,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<uuid:pk>/", tasks.TaskDetailView.as_view(), name="dtq-task"),
     path("tasks/<uuid:pk>/retry/", tasks.TaskRetryView.as_view(), name="dtq-task-retry"),
     path("tasks/<uuid:pk>/cancel/", tasks.TaskCancelView.as_view(), name="dtq-task-cancel"),
+    path("queues/", queues.QueueListView.as_view(), name="dtq-queues"),
+    path("queues/<str:name>/pause/", queues.QueuePauseView.as_view(), name="dtq-queue-pause"),
+    path("queues/<str:name>/resume/", queues.QueueResumeView.as_view(), name="dtq-queue-resume"),
     path("stats/", monitoring.StatsView.as_view(), name="dtq-stats"),
     path("failures/", monitoring.FailuresView.as_view(), name="dtq-failures"),
     path("workers/", monitoring.WorkersView.as_view(), name="dtq-workers"),

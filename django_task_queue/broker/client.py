@@ -18,6 +18,7 @@ from django_task_queue.broker.batches import chunks
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.lease_upkeep import LeaseUpkeep
+from django_task_queue.broker.pauses import QueuePauses
 from django_task_queue.broker.registry import RunningRecord, WorkerRecord, WorkerRegistry
 from django_task_queue.broker.script_pipeline import ScriptPipeline
 from django_task_queue.broker.translate import text as _text
@@ -52,7 +53,7 @@ class Claim:
     score: int
 
 
-class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
+class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -164,7 +165,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
         claim."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
-            keys = [q.ready, q.leases, q.owners, q.notify]
+            keys = [q.ready, q.leases, q.owners, q.notify, q.paused]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
                 acks, self._acks_due = self._acks_due, []
@@ -198,9 +199,13 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
             pipe = self.client.pipeline(transaction=False)
             for name in earlier:
                 pipe.zcard(self.keys.queue(name).ready)
+                pipe.exists(self.keys.queue(name).paused)
             pipe.zrange(ready, 0, 0, withscores=True)
             *counts, head = pipe.execute()
-        if any(counts):
+        # A paused queue's ready tasks rank ahead of none: no worker may start them.
+        if any(
+            ready and not paused for ready, paused in zip(counts[::2], counts[1::2], strict=True)
+        ):
             return float("-inf")
         return float(head[0][1]) if head else float("inf")
 

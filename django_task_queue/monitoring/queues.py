@@ -1,8 +1,10 @@
-"""A snapshot of every queue in both stores, and of the live workers, for `queue_status`."""
+"""Every queue in both stores: with the live workers for `queue_status`, with its pause for
+GET /api/queues/."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control.pausing import paused_queues
 from django_task_queue.monitoring.workers import WorkerStatus, worker_status
 from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
@@ -59,3 +62,32 @@ def queue_status() -> StatusReport:
         for name in sorted(set(counts) | set(depths))
     ]
     return StatusReport(queues=queues, workers=workers, redis_error=redis_error)
+
+
+# GET /api/queues/ names at most this many queues found in the task table (one index probe each).
+MAX_LISTED_QUEUES = 1000
+
+
+@dataclass(frozen=True)
+class QueueState:
+    queue_name: str
+    paused_at: datetime | None  # None while the queue runs
+    depths: QueueDepths | None  # Redis: None when it is unreachable
+
+
+def queue_states() -> list[QueueState]:
+    """Every queue, whether it is paused and its depth in Redis; no scan of the task table."""
+    paused = paused_queues()
+    names = {row[0] for row in store.read("queue_names", {"limit": MAX_LISTED_QUEUES})}
+    names |= set(paused)
+    depths: dict[str, QueueDepths] = {}
+    try:
+        broker = get_broker()
+        names |= broker.queue_names()
+        depths = broker.depths(sorted(names))
+    except BrokerUnavailableError:
+        pass
+    return [
+        QueueState(queue_name=name, paused_at=paused.get(name), depths=depths.get(name))
+        for name in sorted(names)
+    ]

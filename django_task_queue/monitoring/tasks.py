@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.exceptions import BrokerUnavailableError
-from django_task_queue.models import Task
+from django_task_queue.models import PausedQueue, Task
 from django_task_queue.states import WAITING_STATUSES, TaskStatus
 from django_task_queue.timeutil import iso
 
@@ -67,7 +67,18 @@ def waiting_reason(task: Task) -> str | None:
     if task.status not in _WAITING:
         return None
     now = timezone.now()
-    return _schedule_reason(task, now) or _worker_reason(task) or _position_reason(task, now)
+    return (
+        _schedule_reason(task, now)
+        or _pause_reason(task)
+        or _worker_reason(task)
+        or _position_reason(task, now)
+    )
+
+
+def _pause_reason(task: Task) -> str | None:
+    if PausedQueue.objects.filter(queue_name=task.queue_name).exists():
+        return f"waiting: queue {task.queue_name} is paused"
+    return None
 
 
 def _schedule_reason(task: Task, now: datetime) -> str | None:

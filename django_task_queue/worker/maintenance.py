@@ -1,6 +1,7 @@
 """The maintenance loops, each named for its one job and run on its own interval:
 Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis),
-Rollup (finished work → the statistics' per-minute rows)."""
+Rollup (finished work → the statistics' per-minute rows), Pause keeper (PostgreSQL's paused
+queues → Redis' flags)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
+from django_task_queue.flow_control import pausing
 from django_task_queue.monitoring import rollup
 from django_task_queue.services import recovery
 from django_task_queue.store import ensure_usable_connection
@@ -41,6 +43,7 @@ class Maintenance:
             _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
             _Loop("reconciler", conf.RECONCILE_INTERVAL_S, self._reconcile),
             _Loop("rollup", conf.ROLLUP_INTERVAL_S, self._roll_up),
+            _Loop("pause keeper", conf.PAUSE_SYNC_INTERVAL_S, self._keep_pauses),
         ]
         self._outage_logged = False
 
@@ -77,6 +80,7 @@ class Maintenance:
             # The epoch marker was missing: Redis is new or lost its data. Rebuild at once.
             logger.warning("Redis index is empty or was flushed; rebuilding it from PostgreSQL")
             broker.forget_known_queues()
+            pausing.keep_flags(broker)  # before any task is ready again
             recovery.reconcile(broker, grace_s=0)
         recovery.promote_due(broker)
 
@@ -88,6 +92,9 @@ class Maintenance:
         recovery.reconcile(broker)
         recovery.sweep_stale_leases(broker)
         broker.forget_dead_workers()  # so that reading the registry never has to write
+
+    def _keep_pauses(self) -> None:
+        pausing.keep_flags(self._broker())
 
     def _roll_up(self) -> None:
         rollup.fold(timezone.now())

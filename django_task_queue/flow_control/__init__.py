@@ -1,0 +1,1 @@
+"""Flow control: pausing a queue, unique tasks (see docs/flow-control.md)."""
