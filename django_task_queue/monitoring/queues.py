@@ -3,6 +3,7 @@ GET /api/queues/."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,14 +81,21 @@ def queue_states() -> list[QueueState]:
     paused = paused_queues()
     names = {row[0] for row in store.read("queue_names", {"limit": MAX_LISTED_QUEUES})}
     names |= set(paused)
+    with contextlib.suppress(BrokerUnavailableError):
+        names |= get_broker().queue_names()
+    return _states(sorted(names), paused)
+
+
+def queue_state(queue_name: str) -> QueueState:
+    """One queue, known or not (a queue no task has used yet is running and empty)."""
+    return _states([queue_name], paused_queues())[0]
+
+
+def _states(names: list[str], paused: dict[str, datetime]) -> list[QueueState]:
     depths: dict[str, QueueDepths] = {}
-    try:
-        broker = get_broker()
-        names |= broker.queue_names()
-        depths = broker.depths(sorted(names))
-    except BrokerUnavailableError:
-        pass
+    with contextlib.suppress(BrokerUnavailableError):
+        depths = get_broker().depths(names)
     return [
         QueueState(queue_name=name, paused_at=paused.get(name), depths=depths.get(name))
-        for name in sorted(names)
+        for name in names
     ]

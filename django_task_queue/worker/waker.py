@@ -21,6 +21,7 @@ from django_task_queue.worker.pool import Event, Wake
 logger = logging.getLogger("django_task_queue.worker")
 
 WORK_MAY_BE_READY = Wake("work may be ready")
+POLL_INTERVAL_PASSED = Wake("the poll interval passed")
 _OUTAGE_PAUSE_S = 1.0
 
 
@@ -61,5 +62,8 @@ class Waker(threading.Thread):
                 # The loop's next claim meets the outage too, and backs off.
                 woke = True
                 self._armed.wait(_OUTAGE_PAUSE_S)
-            if woke and not self._closed:
-                self._events.put(WORK_MAY_BE_READY)
+            if not self._closed:
+                # Without a token the loop still looks again, as the single-slot loop does after
+                # each poll interval: left disarmed, this thread took no token for up to the
+                # loop's 25 s wait (a queue resumed, or a task whose token another worker took).
+                self._events.put(WORK_MAY_BE_READY if woke else POLL_INTERVAL_PASSED)

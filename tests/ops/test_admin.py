@@ -136,3 +136,24 @@ def test_a_staff_user_without_the_write_permission_gets_no_bulk_actions(
     assert not offered & {"retry_selected", "cancel_selected"}
     assert refused.status_code in {200, 302}
     assert _status(failed) == "failed"
+
+
+def test_the_queues_of_selected_tasks_are_paused_then_resumed_from_the_paused_list(
+    superuser_client: Client, stores: Broker
+) -> None:
+    reports = enqueue("add_numbers", [1, 2], queue_name="reports")
+    mail = enqueue("add_numbers", [1, 2], queue_name="mail")
+
+    paused = _act(superuser_client, "pause_queues", [reports, mail])
+    listed = superuser_client.get(reverse("admin:django_task_queue_pausedqueue_changelist"))
+    resumed = superuser_client.post(
+        reverse("admin:django_task_queue_pausedqueue_changelist"),
+        {"action": "resume_selected", "_selected_action": ["mail"]},
+        follow=True,
+    )
+
+    assert paused == ["Paused: mail, reports."]
+    assert "reports" in listed.content.decode()
+    assert "mail" in listed.content.decode()
+    assert [str(m) for m in resumed.context["messages"]] == ["Resumed: mail."]
+    assert stores.paused_flags(["mail", "reports"]) == {"reports"}

@@ -260,3 +260,23 @@ def test_the_local_worker_check_fails_without_a_worker_on_this_host(stores: Brok
     )
 
     assert "1 live worker(s) on this host" in _run("queue_status", "--check-local-worker")
+
+
+# -- pause_queue, resume_queue -------------------------------------------------------------------
+
+
+def test_pause_queue_and_resume_queue_say_what_they_did(stores: Broker) -> None:
+    from django_task_queue.flow_control.pausing import paused_queues
+
+    assert _run("pause_queue", "reports") == "Paused queue reports.\n"
+    assert _run("pause_queue", "reports") == "Queue reports was already paused.\n"
+    assert set(paused_queues()) == {"reports"}
+    assert stores.paused_flags(["reports"]) == {"reports"}
+    assert _run("resume_queue", "reports") == "Resumed queue reports.\n"
+    assert _run("resume_queue", "reports") == "Queue reports was not paused.\n"
+    assert stores.paused_flags(["reports"]) == set()
+
+
+def test_pause_queue_refuses_a_bad_name(stores: Broker) -> None:
+    with pytest.raises(CommandError, match="queue_name"):
+        _run("pause_queue", "no spaces")

@@ -10,7 +10,7 @@ from django_task_queue.api.serializers.envelope import ErrorEnvelopeSerializer, 
 from django_task_queue.api.serializers.queues import QueueSerializer
 from django_task_queue.api.views.base import COMMON_ERRORS, ApiView, ok
 from django_task_queue.flow_control.pausing import pause_queue, resume_queue
-from django_task_queue.monitoring.queues import QueueState, queue_states
+from django_task_queue.monitoring.queues import queue_state, queue_states
 
 BAD_NAME = {400: ErrorEnvelopeSerializer}
 
@@ -32,7 +32,7 @@ class QueuePauseView(ApiView):
     )
     def post(self, request: Request, name: str) -> Response:
         pause_queue(name)
-        return ok(QueueSerializer(_state_of(name)).data)
+        return ok(QueueSerializer(queue_state(name)).data)
 
 
 class QueueResumeView(ApiView):
@@ -43,8 +43,4 @@ class QueueResumeView(ApiView):
     )
     def post(self, request: Request, name: str) -> Response:
         resume_queue(name)
-        return ok(QueueSerializer(_state_of(name)).data)
-
-
-def _state_of(name: str) -> QueueState:
-    return next(queue for queue in queue_states() if queue.queue_name == name)
+        return ok(QueueSerializer(queue_state(name)).data)

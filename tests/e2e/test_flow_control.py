@@ -1,0 +1,63 @@
+"""Flow control with real `run_worker` processes: pausing a queue."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from django_task_queue import store
+from django_task_queue.broker.client import Broker
+from django_task_queue.flow_control.pausing import pause_queue, resume_queue
+from django_task_queue.models import Task
+from django_task_queue.services import TaskSpec, enqueue, enqueue_many
+from tests.support.markers import labels
+from tests.support.processes import WorkerProcess, wait_for
+
+pytestmark = pytest.mark.e2e
+
+StartWorker = Callable[..., WorkerProcess]
+
+
+def _statuses(tasks: list[Task]) -> set[str]:
+    return set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("status", flat=True))
+
+
+def test_a_pause_holds_a_queue_for_5_s_with_a_worker_running_and_resume_drains_it(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    start_worker("--workers=2", "--concurrency=2")
+    warm_up = enqueue("add_numbers", [1, 1])
+    wait_for(lambda: _statuses([warm_up]) == {"success"}, what="the workers to be up")
+    pause_queue("default")
+
+    tasks = enqueue_many([TaskSpec("test_record", [str(marker_dir), f"t{i}"]) for i in range(20)])
+    held_until = time.monotonic() + 5.0
+    while time.monotonic() < held_until:
+        assert _statuses(tasks) == {"pending"}
+        assert labels(marker_dir) == []
+        time.sleep(0.2)
+    resume_queue("default")
+
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=10, what="the queue to drain")
+    assert sorted(labels(marker_dir)) == sorted(f"t{i}" for i in range(20))
+
+
+def test_a_pause_redis_missed_reaches_every_worker_within_a_second(
+    start_worker: StartWorker, stores: Broker, marker_dir: Path
+) -> None:
+    start_worker("--workers=1", overrides={"PAUSE_SYNC_INTERVAL_S": 0.5})
+    warm_up = enqueue("add_numbers", [1, 1])
+    wait_for(lambda: _statuses([warm_up]) == {"success"}, what="the worker to be up")
+
+    # The row alone, as when Redis was down at the commit: the supervisor's pause keeper
+    # sets the flag that every worker's claim reads.
+    store.write("pause_queue", {"queue_name": "default", "now": timezone.now()})
+
+    wait_for(lambda: stores.paused_flags(["default"]), timeout_s=1.0, what="the flag")
+    task = enqueue("test_record", [str(marker_dir), "held"])
+    resume_queue("default")
+    wait_for(lambda: _statuses([task]) == {"success"}, timeout_s=5, what="the resumed queue")
