@@ -37,7 +37,10 @@ _STATUS = {
     "cancelled": TaskResultStatus.FAILED,
 }
 # OPTIONS may set, for every task, the options of enqueue that a Django task does not carry.
-_OPTION_NAMES = ENQUEUE_KEYWORDS - {"priority", "queue_name", "run_after", "countdown"}
+# Uniqueness is a property of each task (its key), not of a backend.
+_OPTION_NAMES = ENQUEUE_KEYWORDS - {
+    "priority", "queue_name", "run_after", "countdown", "unique_key", "unique_for", "unique_while"
+}  # fmt: skip
 
 type AnyTask = DjangoTask[..., Any]
 type AnyResult = TaskResult[..., Any]

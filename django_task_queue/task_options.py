@@ -9,7 +9,7 @@ both against `TaskOptions`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypedDict
@@ -32,6 +32,15 @@ class TaskOptions:
     timeout_s: float | None = _keyword("timeout")
     run_after: datetime | None = None
     countdown_s: float | None = _keyword("countdown")
+    # Unique tasks (flow_control/uniqueness.py): a key, or a function of the task's arguments
+    # that returns it; `unique` (a registry default) makes the key the arguments themselves.
+    unique: bool = False
+    unique_key: UniqueKey = None
+    unique_for_s: float | None = _keyword("unique_for")
+    unique_while: Sequence[str] | None = None
+
+
+type UniqueKey = str | Callable[..., str] | None
 
 
 class _RunOptions(TypedDict, total=False):
@@ -40,12 +49,16 @@ class _RunOptions(TypedDict, total=False):
     max_retries: int | None
     retry_delay: float | None
     timeout: float | None
+    unique_key: UniqueKey
+    unique_for: float | None
+    unique_while: Sequence[str] | None
 
 
 class TaskDefaults(_RunOptions, total=False):
     """The keywords of `task_registry.register`: a task function's defaults."""
 
     retry_backoff: bool
+    unique: bool
 
 
 class EnqueueOptions(_RunOptions, total=False):

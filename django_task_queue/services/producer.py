@@ -7,8 +7,8 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from itertools import chain, islice
-from typing import Any, Unpack
+from itertools import chain, groupby, islice
+from typing import Any, NamedTuple, Unpack
 
 from django.db import transaction
 from django.db.models.base import ModelState
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry
 from django_task_queue.dispatch import push_after_commit, push_entry
+from django_task_queue.flow_control import uniqueness
 from django_task_queue.models import Task
 from django_task_queue.services.spec import TaskSpec, ValidatedTask, validate_batch
 from django_task_queue.task_options import ENQUEUE_KEYWORDS, EnqueueOptions, refuse_unknown
@@ -39,6 +40,14 @@ _OPTION_COLUMNS = (
     "retry_backoffs",
     "timeouts",
 )
+
+
+class Enqueued(NamedTuple):
+    """Tasks as enqueued, in the order given; `deduplicated`: the positions where a unique key
+    found a task already there (answered in its place: nothing was created)."""
+
+    tasks: list[Task]
+    deduplicated: list[int]
 
 
 def enqueue(
@@ -64,7 +73,7 @@ def enqueue_many(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE
     first = validate_batch(list(islice(iterator, batch_size)), now)
     following = next(iterator, None)
     rest = None if following is None else _validated(following, iterator, now, batch_size)
-    return _insert_all(first, rest, now)
+    return _insert_all(first, rest, now, set())
 
 
 def enqueue_validated(
@@ -74,9 +83,19 @@ def enqueue_validated(
 
     The API validates each task of a body while reading it, so that an error names its position.
     """
+    return enqueue_validated_reporting(tasks, batch_size=batch_size).tasks
+
+
+def enqueue_validated_reporting(
+    tasks: Sequence[ValidatedTask], *, batch_size: int = BULK_BATCH_SIZE
+) -> Enqueued:
+    """enqueue_validated, saying which tasks a unique key found already there."""
     rest = (list(tasks[i : i + batch_size]) for i in range(batch_size, len(tasks), batch_size))
     first = list(tasks[:batch_size])
-    return _insert_all(first, rest if len(tasks) > batch_size else None, timezone.now())
+    existing: set[uuid.UUID] = set()
+    more = rest if len(tasks) > batch_size else None
+    enqueued = _insert_all(first, more, timezone.now(), existing)
+    return Enqueued(enqueued, [i for i, task in enumerate(tasks) if task.id in existing])
 
 
 def _validated(
@@ -89,20 +108,45 @@ def _validated(
 
 
 def _insert_all(
-    first: list[ValidatedTask], rest: Iterator[list[ValidatedTask]] | None, now: datetime
+    first: list[ValidatedTask],
+    rest: Iterator[list[ValidatedTask]] | None,
+    now: datetime,
+    existing: set[uuid.UUID],
 ) -> list[Task]:
-    """Insert the first batch and the rest (None when there is none), all or nothing."""
+    """Insert the first batch and the rest (None when there is none), all or nothing; the ids of
+    the rows a unique key found a task for (never inserted) are added to `existing`."""
     if rest is None:
         # One INSERT is atomic by itself. Outside a transaction it needs no BEGIN and COMMIT;
         # inside the caller's, no savepoint (as Model.objects.create()): two round trips fewer.
         with transaction.mark_for_rollback_on_error():
-            return _insert(first, now)
+            return _insert(first, now, existing)
     tasks: list[Task] = []
     with transaction.atomic():
-        params = ((rows, _insert_params(rows, now)) for rows in chain([first], rest))
-        for rows, inserted in store.write_pipelined("insert_tasks", params):
-            tasks += _registered(rows, inserted, now)
-    return tasks
+        batches = _PlainBatches(chain([first], rest))
+        while True:
+            params = ((rows, _insert_params(rows, now)) for rows in batches)
+            for rows, inserted in store.write_pipelined("insert_tasks", params):
+                tasks += _registered(rows, inserted, now)
+            if batches.with_unique is None:
+                return tasks
+            # A batch with unique tasks leaves the pipeline: each of them needs its own answer.
+            tasks += _insert(batches.with_unique, now, existing)
+            batches.with_unique = None
+
+
+class _PlainBatches:
+    """The batches, up to the first with a unique task, which it keeps in `with_unique`."""
+
+    def __init__(self, batches: Iterator[list[ValidatedTask]]) -> None:
+        self._batches = batches
+        self.with_unique: list[ValidatedTask] | None = None
+
+    def __iter__(self) -> Iterator[list[ValidatedTask]]:
+        for rows in self._batches:
+            if any(row.unique is not None for row in rows):
+                self.with_unique = rows
+                return
+            yield rows
 
 
 def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE) -> int:
@@ -116,18 +160,45 @@ def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SI
         now = timezone.now()
         batch = validate_batch(batch_specs, now)
         with transaction.atomic():
-            count += len(_insert(batch, now))
+            count += len(_insert(batch, now, set()))
     return count
 
 
-def _insert(rows: list[ValidatedTask], now: datetime) -> list[Task]:
+def _insert(rows: list[ValidatedTask], now: datetime, existing: set[uuid.UUID]) -> list[Task]:
     if not rows:  # enqueue_many([]): nothing to send to either store
         return []
     if len(rows) == 1:  # enqueue(): scalars cost less to send than one-element arrays
+        if rows[0].unique is not None:
+            return _insert_with_unique(rows, now, existing)
         name, params = "insert_task", _insert_one_params(rows[0], now)
+    elif any(row.unique is not None for row in rows):
+        return _insert_with_unique(rows, now, existing)
     else:
         name, params = "insert_tasks", _insert_params(rows, now)
     return _registered(rows, store.write(name, params), now)
+
+
+def _insert_with_unique(
+    rows: list[ValidatedTask], now: datetime, existing: set[uuid.UUID]
+) -> list[Task]:
+    """Insert rows some of which are unique: runs of plain ones as one statement each, unique
+    ones one by one (each learns whether its key was free), in the order given."""
+    tasks: list[Task] = []
+    with transaction.atomic():  # one statement no more: all or nothing needs a transaction
+        for is_unique, run in groupby(rows, key=lambda row: row.unique is not None):
+            if not is_unique:
+                tasks += _insert(list(run), now, existing)
+                continue
+            for row in run:
+                assert row.unique is not None  # the run's key says so; for mypy
+                params = _insert_one_params(row, now)
+                answer = uniqueness.insert(row.unique, row.options.task_name, params, now)
+                if isinstance(answer, uuid.UUID):
+                    existing.add(row.id)
+                    tasks.append(Task.objects.get(pk=answer))
+                else:
+                    tasks += _registered([row], [answer], now)
+    return tasks
 
 
 def _insert_one_params(row: ValidatedTask, now: datetime) -> dict[str, Any]:
@@ -228,6 +299,8 @@ def _field_values(row: ValidatedTask, seq: int, now: datetime) -> dict[str, Any]
         updated_at=now,
         run_after=row.run_after,
     )
+    if row.unique is not None:
+        values.update(unique_key=row.unique.key, unique_while=list(row.unique.while_statuses))
     return values
 
 

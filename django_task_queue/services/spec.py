@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Unpack
 
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
+from django_task_queue.flow_control import uniqueness
 from django_task_queue.ids import new_id, new_ids
 from django_task_queue.priorities import DEFAULT_PRIORITY
 from django_task_queue.services import validation
@@ -71,6 +72,8 @@ class ValidatedTask(NamedTuple):
     options: ResolvedOptions
     args: list[Any]
     kwargs: dict[str, Any]
+    # The key it holds, for a unique task (flow_control/uniqueness.py); None for most.
+    unique: uniqueness.UniqueKey | None = None
 
 
 # Options already validated, by what a spec gave (see _options).
@@ -103,12 +106,17 @@ def _validate(
     kwargs = validation.check_kwargs(spec.kwargs)
     args_json = validation.json_roundtrip("args", args)
     kwargs_json = validation.json_roundtrip("kwargs", kwargs) if kwargs else "{}"
-    validation.check_binding(task_registry.get_task(options.task_name), args, kwargs)
-    run_after = spec.options.get("run_after")
-    countdown_s = spec.options.get("countdown")
+    function = task_registry.get_task(options.task_name)
+    validation.check_binding(function, args, kwargs)
+    given = spec.options
+    run_after = given.get("run_after")
+    countdown_s = given.get("countdown")
     if run_after is not None or countdown_s is not None:
         run_after = validation.check_schedule(run_after, countdown_s, now)
-    return ValidatedTask(task_id, args_json, kwargs_json, run_after, options, args, kwargs)
+    unique = None
+    if uniqueness.wanted(given, function.options):
+        unique = uniqueness.resolve(given, function.options, args, kwargs)
+    return ValidatedTask(task_id, args_json, kwargs_json, run_after, options, args, kwargs, unique)
 
 
 def _options(spec: TaskSpec, known: KnownOptions) -> ResolvedOptions:

@@ -328,3 +328,37 @@ SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, 
 FROM django_task_queue_task
 WHERE id = %(task_id)s AND attempt = %(attempt)s
   AND CASE WHEN status = 'processing' THEN true ELSE false END;
+
+-- name: insert_unique_task --
+-- insert_task for a task with a unique key: nothing when another task of its name holds the key
+-- (the partial unique index dtq_task_unique_key); the producer then looks the holder up. A
+-- producer racing for the same key waits here for the other's transaction to end.
+INSERT INTO django_task_queue_task (
+    id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
+    retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after,
+    unique_key, unique_while
+)
+VALUES (
+    %(ids)s::uuid, %(task_names)s::text, %(args)s::text::jsonb, %(kwargs)s::text::jsonb,
+    %(priorities)s::smallint, %(queue_names)s::text, 'pending', 0, %(max_retries)s::int,
+    %(retry_delays)s::float8, %(retry_backoffs)s::bool, %(timeouts)s::float8, 0, %(now)s,
+    %(now)s, %(run_afters)s::timestamptz, %(unique_key)s::text, %(unique_while)s::varchar[]
+)
+ON CONFLICT DO NOTHING
+RETURNING id, seq;
+
+-- name: unique_key_holder --
+-- The task that holds a unique key now (served by dtq_task_unique_key, whose predicate this
+-- repeats).
+SELECT id FROM django_task_queue_task
+WHERE task_name = %(task_name)s AND unique_key = %(unique_key)s AND unique_key IS NOT NULL
+  AND status = ANY(unique_while)
+LIMIT 1;
+
+-- name: recent_unique_task --
+-- `unique_for`: the task of this key that finished since the given time, newest first
+-- (dtq_task_unique_recent).
+SELECT id FROM django_task_queue_task
+WHERE task_name = %(task_name)s AND unique_key = %(unique_key)s AND completed_at > %(since)s
+ORDER BY completed_at DESC
+LIMIT 1;

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -16,6 +16,10 @@ from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransiti
 from django_task_queue.models import Task
 
 logger = logging.getLogger(__name__)
+
+# The partial unique index of unique tasks (migration 0008): a failed task run again may find
+# its key held by a newer task.
+UNIQUE_KEY_INDEX = "dtq_task_unique_key"
 
 
 def cancel(task_id: uuid.UUID | str) -> Task:
@@ -34,7 +38,15 @@ def cancel(task_id: uuid.UUID | str) -> Task:
 
 def retry(task_id: uuid.UUID | str) -> Task:
     """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue."""
-    rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
+    try:
+        with transaction.atomic():  # a savepoint inside the caller's transaction
+            rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
+    except DatabaseError as exc:
+        if UNIQUE_KEY_INDEX not in str(exc):
+            raise
+        raise InvalidTransitionError(
+            "Another task of this name holds this task's unique key: it cannot run again now."
+        ) from exc
     task = Task.objects.get(pk=task_id)
     if not rows:
         raise InvalidTransitionError(f"A {task.status} task cannot be retried.")

@@ -94,7 +94,7 @@ def test_postgres_down_while_creating_is_a_503(api: APIClient, error: Exception)
     def fail(*args: Any, **kwargs: Any) -> Any:
         raise error
 
-    with mock.patch.object(services, "enqueue_validated", fail):
+    with mock.patch.object(services, "enqueue_validated_reporting", fail):
         response = api.post(
             "/api/tasks/", {"task_name": "add_numbers", "args": [1, 2]}, format="json"
         )

@@ -29,6 +29,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker, get_broker, reset_broker
+from django_task_queue.flow_control.pausing import pause_queue
 from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring import rollup
 from django_task_queue.services import enqueue
@@ -56,7 +57,7 @@ MUST_ANSWER = {
     "api/tasks/", "api/tasks/<uuid:pk>/", "api/stats/", "api/failures/", "api/workers/",
     "api/task-functions/", "api/health/", "api/auth/me/", "api/schema/", "metrics", "admin/",
     "admin/django_task_queue/task/", "admin/django_task_queue/task/<path:object_id>/change/",
-    "admin/django_task_queue/attempt/",
+    "admin/django_task_queue/attempt/", "api/queues/", "admin/django_task_queue/pausedqueue/",
 }  # fmt: skip
 
 
@@ -94,9 +95,10 @@ def example_path(route: str, rows: Rows) -> str:
         "admin/authtoken/tokenproxy/": rows.user.pk,
         "admin/django_task_queue/task/": rows.task.pk,
         "admin/django_task_queue/attempt/": rows.attempt.pk,
+        "admin/django_task_queue/pausedqueue/": "reports",
         "admin/r/": rows.task.pk,  # view on site: the task of the content type below
     }
-    values = {"pk": rows.task.pk, "id": rows.user.pk}
+    values: dict[str, object] = {"pk": rows.task.pk, "id": rows.user.pk, "name": "reports"}
     values["content_type_id"] = ContentType.objects.get_for_model(Task).pk
     for prefix, object_id in model_ids.items():
         if route.startswith(prefix):
@@ -181,6 +183,7 @@ def some_of_everything(broker: Broker) -> Rows:
     broker.client.delete(broker.keys.worker(dead))  # its record expired; the index still has it
     user = User.objects.create_superuser("admin", password="secret")
     Token.objects.create(user=user)
+    pause_queue("reports")  # the queue list and the admin's paused queues show one
     return Rows(task=waiting, attempt=attempt, user=user, group=Group.objects.create(name="ops"))
 
 

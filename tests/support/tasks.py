@@ -223,3 +223,17 @@ def python_loop(duration_s: float) -> str:
     while time.monotonic() < deadline:
         spins += 1
     return "finished"
+
+
+@task_registry.register("test_unique_by_arguments", unique=True)
+def unique_by_arguments(invoice_id: int, *, amount: float = 0) -> int:
+    """A task function whose arguments are its unique key."""
+    return invoice_id
+
+
+@task_registry.register(
+    "test_unique_by_customer", unique_key=lambda customer_id, **_: f"customer-{customer_id}"
+)
+def unique_by_customer(customer_id: int, note: str = "") -> str:
+    """A task function whose unique key is a function of one argument."""
+    return note

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from rest_framework import serializers
 
@@ -28,5 +29,30 @@ def envelope(
     fields = {
         "success": serializers.BooleanField(default=True),
         "data": inner(many=many),
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+@cache
+def created_envelope(
+    inner: type[serializers.Serializer[object]], *, many: bool = False
+) -> type[serializers.Serializer[object]]:
+    """The envelope of an enqueue: `deduplicated` says which tasks a unique key found there."""
+    base = inner.__name__.removesuffix("Serializer")
+    name = f"{base}{'List' if many else ''}CreatedEnvelopeSerializer"
+    found: serializers.Field[Any, Any, Any, Any] = (
+        serializers.ListField(
+            child=serializers.IntegerField(),
+            help_text="Positions of the tasks that already existed (their unique_key was held).",
+        )
+        if many
+        else serializers.BooleanField(
+            help_text="True when the task already existed (its unique_key was held)."
+        )
+    )
+    fields = {
+        "success": serializers.BooleanField(default=True),
+        "data": inner(many=many),
+        "deduplicated": found,
     }
     return type(name, (serializers.Serializer,), fields)

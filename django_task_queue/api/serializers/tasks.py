@@ -23,6 +23,12 @@ from django_task_queue.api.fields import (
 )
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import TaskValidationError
+from django_task_queue.flow_control.uniqueness import (
+    ACTIVE_STATUSES,
+    FINISHED_STATUSES,
+    MAX_KEY_LENGTH,
+    MAX_UNIQUE_FOR_S,
+)
 from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.priorities import PRIORITY_BY_NAME
@@ -116,7 +122,7 @@ class TaskDetailSerializer(TaskSerializer):
     )
 
     class Meta(TaskSerializer.Meta):
-        fields = (*TASK_FIELDS, "attempts", "waiting_reason")
+        fields = (*TASK_FIELDS, "unique_key", "unique_while", "attempts", "waiting_reason")
         read_only_fields = fields
 
     def get_waiting_reason(self, task: Task) -> str | None:
@@ -167,6 +173,28 @@ class TaskCreateSerializer(StrictBodySerializer):
         required=False,
         allow_null=True,
         help_text="Not before this many seconds from now.",
+    )
+    unique_key = StrictCharField(
+        max_length=MAX_KEY_LENGTH,
+        required=False,
+        allow_null=True,
+        help_text="While a task of this name holds the key, enqueue it creates nothing (200).",
+    )
+    unique_for = StrictFloatField(
+        min_value=0,
+        max_value=MAX_UNIQUE_FOR_S,
+        required=False,
+        allow_null=True,
+        help_text="Seconds the key stays held after its task finished.",
+    )
+    unique_while = serializers.ListField(
+        # Checked by uniqueness.py, which names the field: a choice set here would be the
+        # schema's second name for the statuses.
+        child=StrictCharField(max_length=20),
+        required=False,
+        allow_null=True,
+        help_text=f"Statuses in which the key is held: {', '.join(ACTIVE_STATUSES)}, and any of "
+        f"{', '.join(FINISHED_STATUSES)}.",
     )
 
     @cached_property

@@ -17,7 +17,11 @@ from django_task_queue.api.filters import DEFAULT_ORDERING, TaskFilter
 from django_task_queue.api.negotiation import JsonFirstNegotiation
 from django_task_queue.api.pagination import TaskPagination
 from django_task_queue.api.parsers import BoundedJSONParser
-from django_task_queue.api.serializers.envelope import ErrorEnvelopeSerializer, envelope
+from django_task_queue.api.serializers.envelope import (
+    ErrorEnvelopeSerializer,
+    created_envelope,
+    envelope,
+)
 from django_task_queue.api.serializers.tasks import (
     BulkTaskCreateSerializer,
     TaskCreateSerializer,
@@ -39,7 +43,14 @@ CONFLICT = {409: ErrorEnvelopeSerializer}
     post=extend_schema(
         summary="Enqueue a task",
         request=TaskCreateSerializer,
-        responses={201: envelope(TaskSerializer), **BODY_ERRORS, **COMMON_ERRORS},
+        responses={
+            201: created_envelope(TaskSerializer),
+            200: created_envelope(TaskSerializer),
+            **BODY_ERRORS,
+            **COMMON_ERRORS,
+        },
+        description="201 with the new task; 200 with the task that already held its unique_key "
+        "(nothing was created), `deduplicated` then true.",
     ),
 )
 class TaskCollectionView(generics.ListAPIView[Task]):
@@ -54,21 +65,43 @@ class TaskCollectionView(generics.ListAPIView[Task]):
     def post(self, request: Request) -> Response:
         body = TaskCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        (task,) = services.enqueue_validated([body.validated_data])
-        return ok(TaskSerializer(task).data, status.HTTP_201_CREATED)
+        enqueued = services.enqueue_validated_reporting([body.validated_data])
+        (task,) = enqueued.tasks
+        found = bool(enqueued.deduplicated)
+        return Response(
+            {"success": True, "data": TaskSerializer(task).data, "deduplicated": found},
+            status=status.HTTP_200_OK if found else status.HTTP_201_CREATED,
+        )
 
 
 class BulkTaskCreateView(ApiView):
     @extend_schema(
         summary="Enqueue many tasks, all or nothing",
         request=BulkTaskCreateSerializer,
-        responses={201: envelope(TaskSerializer, many=True), **BODY_ERRORS, **COMMON_ERRORS},
+        responses={
+            201: created_envelope(TaskSerializer, many=True),
+            200: created_envelope(TaskSerializer, many=True),
+            **BODY_ERRORS,
+            **COMMON_ERRORS,
+        },
+        description="`deduplicated` lists the positions (in `tasks`) whose unique_key another "
+        "task held: that task is answered there, and nothing was created for it. 200 when "
+        "nothing at all was created, else 201.",
     )
     def post(self, request: Request) -> Response:
         body = BulkTaskCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        tasks = services.enqueue_validated(body.validated_data["tasks"])
-        return ok(TaskSerializer(tasks, many=True).data, status.HTTP_201_CREATED)
+        enqueued = services.enqueue_validated_reporting(body.validated_data["tasks"])
+        found = enqueued.deduplicated
+        created = len(found) < len(enqueued.tasks)
+        return Response(
+            {
+                "success": True,
+                "data": TaskSerializer(enqueued.tasks, many=True).data,
+                "deduplicated": found,
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 @extend_schema_view(
