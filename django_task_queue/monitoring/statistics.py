@@ -18,6 +18,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import WorkerRecord, get_broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control.pausing import paused_queues
 from django_task_queue.monitoring import rollup
 from django_task_queue.monitoring.percentiles import Durations
 from django_task_queue.monitoring.rollup import WindowDurations
@@ -78,7 +79,7 @@ def compute_stats(window_minutes: int) -> dict[str, Any]:
         "window_minutes": window_minutes,
         "counts": counts,
         "counts_are_estimates": estimated,
-        "queues": _queues(by_queue, waiting, redis, now),
+        "queues": _queues(by_queue, waiting, redis, now, set(paused_queues())),
         "throughput": throughput,
         "wait_time_ms": {"p50": wait_p50, "p95": wait_p95},
         "run_time_ms": {"p50": run_p50, "p95": run_p95},
@@ -146,9 +147,13 @@ def _queues(
     waiting: WaitingSummary,
     redis: RedisView | None,
     now: datetime,
+    paused: set[str],
 ) -> list[dict[str, Any]]:
-    names = set(by_queue) | (set(redis.depths) if redis else set())
-    return [_queue(name, by_queue, waiting, redis, now) for name in sorted(names)]
+    names = set(by_queue) | (set(redis.depths) if redis else set()) | paused
+    return [
+        {**_queue(name, by_queue, waiting, redis, now), "paused": name in paused}
+        for name in sorted(names)
+    ]
 
 
 def _queue(

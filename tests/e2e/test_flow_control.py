@@ -1,4 +1,4 @@
-"""Flow control with real `run_worker` processes: pausing a queue."""
+"""Flow control with real `run_worker` processes: pausing a queue, unique tasks."""
 
 from __future__ import annotations
 
@@ -61,3 +61,28 @@ def test_a_pause_redis_missed_reaches_every_worker_within_a_second(
     task = enqueue("test_record", [str(marker_dir), "held"])
     resume_queue("default")
     wait_for(lambda: _statuses([task]) == {"success"}, timeout_s=5, what="the resumed queue")
+
+
+def test_unique_for_blocks_the_key_after_a_worker_ran_the_task_then_lets_it_through(
+    start_worker: StartWorker,
+) -> None:
+    start_worker("--workers=1")
+    first = enqueue("add_numbers", [1, 2], unique_key="nightly", unique_for=2.0)
+    wait_for(lambda: _statuses([first]) == {"success"}, what="the first run")
+
+    blocked = enqueue("add_numbers", [1, 2], unique_key="nightly", unique_for=2.0)
+    later = wait_for(
+        lambda: (
+            (task := enqueue("add_numbers", [1, 2], unique_key="nightly", unique_for=2.0)).id
+            != first.id
+            and task
+        ),
+        timeout_s=10,
+        what="the throttle to let the key through",
+    )
+
+    assert blocked.id == first.id
+    completed_at = Task.objects.get(pk=first.id).completed_at
+    assert completed_at is not None
+    assert (later.created_at - completed_at).total_seconds() >= 2.0
+    wait_for(lambda: _statuses([later]) == {"success"}, what="the second run")

@@ -141,6 +141,7 @@ export function toQueueStats(wire: WireQueueStats): QueueStats {
     drift: wire.drift,
     oldestWaitingAgeS: wire.oldest_waiting_age_s ?? null,
     liveWorkers: wire.live_workers,
+    paused: wire.paused ?? false,
   };
 }
 

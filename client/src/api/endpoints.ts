@@ -63,6 +63,12 @@ export async function cancelTask(id: string): Promise<Task> {
   return toTask(data);
 }
 
+/** Pause a queue (`paused: true`) or resume it; the queue keeps accepting tasks either way. */
+export async function setQueuePaused(queueName: string, paused: boolean): Promise<void> {
+  const action = paused ? 'pause' : 'resume';
+  await request<unknown>(`/queues/${encodeURIComponent(queueName)}/${action}/`, { method: 'POST' });
+}
+
 export async function getStats(minutes: number, signal?: AbortSignal): Promise<Stats> {
   const { data } = await request<WireStats>('/stats/', { query: { minutes }, signal });
   return toStats(data);

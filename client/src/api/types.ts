@@ -90,6 +90,8 @@ export interface QueueStats {
   drift: number;
   oldestWaitingAgeS: number | null;
   liveWorkers: number;
+  /** No worker starts this queue's tasks until it is resumed. */
+  paused: boolean;
 }
 
 export interface Percentiles {

@@ -75,6 +75,7 @@ export interface WireQueueStats {
   drift: number;
   oldest_waiting_age_s: number | null;
   live_workers: number;
+  paused?: boolean;
 }
 
 export interface WirePercentiles {

@@ -1,7 +1,9 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { toQueueStats } from '../api/convert';
 import type { WireQueueStats } from '../api/wire';
+import { mockFetch } from '../test/mockFetch';
 import { renderWithProviders } from '../test/render';
 import { QueueTable } from './QueueTable';
 
@@ -29,5 +31,23 @@ describe('QueueTable', () => {
   it('does not warn about an idle queue without workers', () => {
     renderWithProviders(<QueueTable queues={[queue({ live_workers: 0 })]} throughput={[]} />);
     expect(screen.queryByText(/No live worker/)).not.toBeInTheDocument();
+  });
+
+  it('pauses a running queue from its row', async () => {
+    const { calls } = mockFetch({ 'POST /api/queues/reports/pause/': { body: { success: true, data: {} } } });
+    const user = userEvent.setup();
+    renderWithProviders(<QueueTable queues={[queue({ queue_name: 'reports' })]} throughput={[]} />);
+    expect(screen.queryByText('paused')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Pause queue reports' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url.pathname === '/api/queues/reports/pause/')).toBe(true));
+  });
+
+  it('marks a paused queue and offers to resume it', async () => {
+    const { calls } = mockFetch({ 'POST /api/queues/reports/resume/': { body: { success: true, data: {} } } });
+    const user = userEvent.setup();
+    renderWithProviders(<QueueTable queues={[queue({ queue_name: 'reports', paused: true })]} throughput={[]} />);
+    expect(screen.getByRole('row', { name: /reports/ })).toHaveTextContent('paused');
+    await user.click(screen.getByRole('button', { name: 'Resume queue reports' }));
+    await waitFor(() => expect(calls.some((c) => c.url.pathname === '/api/queues/reports/resume/')).toBe(true));
   });
 });

@@ -4,6 +4,7 @@ import { formatAge, formatCount } from '../lib/format';
 import type { QueueHistory } from '../lib/queueHistory';
 import { isBackedUp, waitingCount } from '../lib/queues';
 import { Sparkline } from './charts/Sparkline';
+import { QueuePauseButton } from './QueuePauseButton';
 
 interface QueueTableProps {
   queues: QueueStats[];
@@ -12,7 +13,8 @@ interface QueueTableProps {
   history?: QueueHistory;
 }
 
-/** One row per queue: depth, processing, failed, oldest waiting age, live workers, drift. */
+/** One row per queue: depth, processing, failed, oldest waiting age, live workers, drift, and
+ * whether it is paused, with the button that pauses or resumes it. */
 export function QueueTable({ queues, throughput, history }: QueueTableProps) {
   const completed = throughput.map((p) => p.completed);
   const failed = throughput.map((p) => p.failed);
@@ -33,6 +35,7 @@ export function QueueTable({ queues, throughput, history }: QueueTableProps) {
             <th scope="col" className="num" title="PostgreSQL due waiting tasks minus Redis ready count">
               Drift
             </th>
+            <th scope="col">State</th>
           </tr>
         </thead>
         <tbody>
@@ -70,6 +73,10 @@ export function QueueTable({ queues, throughput, history }: QueueTableProps) {
                 <td className="num">{formatAge(queue.oldestWaitingAgeS)}</td>
                 <td className="num">{queue.liveWorkers}</td>
                 <td className={`num${queue.drift !== 0 ? ' drift' : ''}`}>{queue.drift}</td>
+                <td className="queue-state">
+                  {queue.paused && <span className="badge paused">paused</span>}
+                  <QueuePauseButton queueName={queue.queueName} paused={queue.paused} />
+                </td>
               </tr>
             );
           })}
@@ -77,7 +84,7 @@ export function QueueTable({ queues, throughput, history }: QueueTableProps) {
         <tfoot>
           <tr>
             <th scope="row">Throughput, all queues</th>
-            <td colSpan={8}>
+            <td colSpan={9}>
               <Sparkline
                 values={completed}
                 secondary={failed}

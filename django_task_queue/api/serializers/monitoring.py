@@ -52,6 +52,7 @@ class QueueStatsSerializer(serializers.Serializer[object]):
     )
     oldest_waiting_age_s = serializers.FloatField(allow_null=True)
     live_workers = serializers.IntegerField(allow_null=True)
+    paused = serializers.BooleanField(help_text="No worker starts this queue's tasks until resumed")
 
 
 class ThroughputSerializer(serializers.Serializer[object]):
