@@ -1,5 +1,5 @@
 """The Task instances enqueue returns are built without Model.__init__ (see
-producer._as_models): they must be what Django itself would build from the inserted row."""
+enqueued_models.as_models): they must be what Django itself would build from the inserted row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from django_task_queue.models import Task
 from django_task_queue.services import TaskSpec
-from django_task_queue.services.producer import _TASK_FIELDS, _as_models, _field_values
+from django_task_queue.services.enqueued_models import _TASK_FIELDS, _field_values, as_models
 from django_task_queue.services.spec import validate_batch
 
 
@@ -30,7 +30,7 @@ def test_an_enqueued_instance_equals_the_one_django_builds_from_its_row() -> Non
     rows = validate_batch(_specs(), now)
     seqs = {row.id: 40 + index for index, row in enumerate(rows)}
 
-    built = _as_models(rows, seqs, now)
+    built = as_models(rows, seqs, now)
 
     for row, task in zip(rows, built, strict=True):
         values = list(_field_values(row, seqs[row.id], now).values())
@@ -54,7 +54,7 @@ def test_a_post_init_receiver_still_sees_every_enqueued_instance() -> None:
     rows = validate_batch(_specs(), now)
     post_init.connect(receiver, sender=Task)
     try:
-        built = _as_models(rows, {row.id: 1 for row in rows}, now)
+        built = as_models(rows, {row.id: 1 for row in rows}, now)
     finally:
         post_init.disconnect(receiver, sender=Task)
 
