@@ -76,7 +76,10 @@ class Scheduler:
                 next_at = min(next_at, decided.next_tick_at)
             else:
                 next_at = min(next_at, clock.next_tick_at)
-        state.advance(plans)
+        made = state.advance(plans)
+        if made and logger.isEnabledFor(logging.DEBUG):
+            ticks = ", ".join(f"{t.definition.name}@{t.scheduled_for.isoformat()}" for t in made)
+            logger.debug("scheduler enqueued %d tick(s): %s", len(made), ticks)
         return max(0.0, (next_at - self._clock()).total_seconds())
 
     def _loaded(self) -> dict[str, Definition]:

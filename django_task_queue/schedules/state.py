@@ -84,11 +84,11 @@ def clocks(definitions: Sequence[Definition], now: datetime) -> list[Clock]:
     ]
 
 
-def advance(plans: Sequence[tuple[Definition, datetime, Plan]]) -> int:
+def advance(plans: Sequence[tuple[Definition, datetime, Plan]]) -> list[Tick]:
     """Advance each (definition, clock read, plan) and insert its ticks' tasks, where no other
-    scheduler got there first; the tasks go to Redis after. Returns how many were inserted."""
+    scheduler got there first; the tasks go to Redis after. Returns the ticks it inserted."""
     if not plans:
-        return 0
+        return []
     state_rows = [
         (
             d.name,
@@ -102,7 +102,7 @@ def advance(plans: Sequence[tuple[Definition, datetime, Plan]]) -> int:
     ]
     names = ("names", "expected", "next_ticks", "last_ticks", "skipped", "lag_ticks")
     ticks = [Tick(d, at) for d, _, p in plans for at in p.ticks]
-    return len(_insert(ticks, _columns(names, state_rows)))
+    return [tick for tick, _ in _insert(ticks, _columns(names, state_rows))]
 
 
 def run_now(definition: Definition, now: datetime) -> uuid.UUID | None:
@@ -110,7 +110,7 @@ def run_now(definition: Definition, now: datetime) -> uuid.UUID | None:
     made for this very instant."""
     empty = _columns(("names", "expected", "next_ticks", "last_ticks", "skipped", "lag_ticks"), [])
     inserted = _insert([Tick(definition, now, forced=True)], empty)
-    return inserted[0][0] if inserted else None
+    return inserted[0][1] if inserted else None
 
 
 def pause(name: str) -> bool:
@@ -126,7 +126,8 @@ def resume(name: str, next_tick_at: datetime) -> bool:
     )
 
 
-def _insert(ticks: list[Tick], state: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
+def _insert(ticks: list[Tick], state: dict[str, list[Any]]) -> list[tuple[Tick, uuid.UUID]]:
+    """Run enqueue_ticks; the ticks whose task it inserted, with the task's id."""
     now = timezone.now()
     ids = new_ids(len(ticks))
     rows = [
@@ -157,19 +158,19 @@ def _insert(ticks: list[Tick], state: dict[str, list[Any]]) -> list[tuple[Any, .
         "retry_backoffs",
         "timeouts",
     )
-    inserted = store.write("enqueue_ticks", {"now": now, **state, **_columns(columns, rows)})
-    _dispatch(ticks, ids, inserted)
+    seq_by_id = dict(store.write("enqueue_ticks", {"now": now, **state, **_columns(columns, rows)}))
+    inserted = [
+        (tick, task_id) for tick, task_id in zip(ticks, ids, strict=True) if task_id in seq_by_id
+    ]
+    _dispatch(inserted, seq_by_id)
     return inserted
 
 
-def _dispatch(ticks: list[Tick], ids: list[uuid.UUID], inserted: list[tuple[Any, ...]]) -> None:
+def _dispatch(inserted: list[tuple[Tick, uuid.UUID]], seq_by_id: dict[uuid.UUID, int]) -> None:
     """Push the inserted tasks to Redis once their rows commit."""
-    seq_by_id = dict(inserted)
     entries: dict[str, list[PushEntry]] = {}
     enqueued: Counter[tuple[str, str]] = Counter()
-    for task_id, tick in zip(ids, ticks, strict=True):
-        if task_id not in seq_by_id:
-            continue
+    for tick, task_id in inserted:
         options = tick.definition.options
         entries.setdefault(options.queue_name, []).append(
             push_entry(task_id, options.priority, seq_by_id[task_id], None)
