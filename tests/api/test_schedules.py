@@ -17,10 +17,13 @@ SUMS = {"task": "add_numbers", "args": [1, 2], "every": 30, "queue_name": "repor
 
 @pytest.fixture(autouse=True)
 def sums_schedule(settings: Settings) -> None:
-    set_task_queue(settings, SCHEDULES={"sums": SUMS, "nightly": {"task": "random_task",
-                                                               "cron": "0 3 * * *",
-                                                               "timezone": "Europe/Paris",
-                                                               "skip_if_running": True}})  # fmt: skip
+    nightly = {
+        "task": "random_task",
+        "cron": "0 3 * * *",
+        "timezone": "Europe/Paris",
+        "skip_if_running": True,
+    }
+    set_task_queue(settings, SCHEDULES={"sums": SUMS, "nightly": nightly})
 
 
 def schedule(api: APIClient, name: str) -> dict[str, Any]:
@@ -58,7 +61,11 @@ def test_run_now_enqueues_one_task_that_carries_the_schedule_and_shows_as_its_la
 
     assert response.status_code == 201, response.content
     task = body(response)["data"]
-    assert (task["task_name"], task["args"], task["queue_name"]) == ("add_numbers", [1, 2], "reports")
+    assert (task["task_name"], task["args"], task["queue_name"]) == (
+        "add_numbers",
+        [1, 2],
+        "reports",
+    )
     assert task["schedule_name"] == "sums"
     assert task["scheduled_for"] is not None
     assert task["id"] in stores.ready_ids("reports", 10)
@@ -105,7 +112,11 @@ def test_an_unknown_schedule_is_a_404_in_the_envelope(api: APIClient, action: st
     response = call(f"/api/schedules/no-such-schedule/{action}")
 
     assert response.status_code == 404
-    assert body(response) == {"success": False, "message": "No schedule has this name.", "errors": {}}
+    assert body(response) == {
+        "success": False,
+        "message": "No schedule has this name.",
+        "errors": {},
+    }
 
 
 @pytest.mark.django_db

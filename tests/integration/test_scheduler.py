@@ -124,9 +124,7 @@ def test_after_an_hour_with_no_scheduler_catch_up_decides_what_runs(
 def test_a_tick_is_skipped_and_counted_while_the_previous_run_is_unfinished(
     stores: Broker, clock: FakeClock, define: Callable[..., None]
 ) -> None:
-    define(
-        exclusive={"task": "add_numbers", "args": [1, 2], "every": 1, "skip_if_running": True}
-    )
+    define(exclusive={"task": "add_numbers", "args": [1, 2], "every": 1, "skip_if_running": True})
     scheduler = Scheduler(clock)
     scheduler.run_pass()
     clock.advance(seconds=1)
