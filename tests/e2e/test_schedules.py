@@ -30,11 +30,12 @@ def scheduling(schedules: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticks(name: str) -> list[datetime]:
-    return list(
+    found = (
         Task.objects.filter(schedule_name=name)
         .order_by("scheduled_for")
         .values_list("scheduled_for", flat=True)
     )
+    return [tick for tick in found if tick is not None]
 
 
 def who_enqueued(processes: list[WorkerProcess], tick: datetime) -> WorkerProcess:

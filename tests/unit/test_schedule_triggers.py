@@ -20,8 +20,10 @@ PARIS = ZoneInfo("Europe/Paris")
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
 
 
-def paris(*args: int, fold: int = 0) -> datetime:
-    return datetime(*args, tzinfo=PARIS, fold=fold).astimezone(UTC)  # type: ignore[misc]
+def paris(  # noqa: PLR0913  (a wall-clock time, as datetime takes it)
+    year: int, month: int, day: int, hour: int, minute: int, *, fold: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS, fold=fold).astimezone(UTC)
 
 
 def _field(low: int, high: int) -> st.SearchStrategy[str]:
