@@ -1,0 +1,35 @@
+/** How a schedule reads in the dashboard: its state and its trigger in words. */
+import type { Schedule } from '../api/types';
+
+export const SCHEDULE_STATES = ['enabled', 'paused', 'orphaned'] as const;
+export type ScheduleState = (typeof SCHEDULE_STATES)[number];
+
+/** Orphaned (removed from code, never run) wins over paused; otherwise enabled or paused. */
+export function scheduleState(schedule: Pick<Schedule, 'enabled' | 'orphaned'>): ScheduleState {
+  if (schedule.orphaned) return 'orphaned';
+  return schedule.enabled ? 'enabled' : 'paused';
+}
+
+const UNITS = [
+  { seconds: 86400, unit: 'd' },
+  { seconds: 3600, unit: 'h' },
+  { seconds: 60, unit: 'm' },
+] as const;
+
+/** An interval in its largest whole unit: "30 s", "5 m", "2 h", "1 d", "90 s", "1.5 s". */
+export function formatInterval(seconds: number): string {
+  for (const { seconds: size, unit } of UNITS) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}`;
+  }
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
+}
+
+/** "cron 0 3 * * * · Europe/Paris" or "every 30 s"; the API's own text for anything else. */
+export function triggerLabel(schedule: Pick<Schedule, 'cron' | 'everySeconds' | 'timezone' | 'trigger'>): string {
+  if (schedule.cron) return `cron ${schedule.cron} · ${schedule.timezone}`;
+  if (schedule.everySeconds !== null) return `every ${formatInterval(schedule.everySeconds)}`;
+  return schedule.trigger;
+}
+
+/** A tick enqueued later than this after its instant is shown as late (issue 21's p99 target). */
+export const LATE_TICK_S = 1;
