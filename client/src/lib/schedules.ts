@@ -33,3 +33,13 @@ export function triggerLabel(schedule: Pick<Schedule, 'cron' | 'everySeconds' | 
 
 /** A tick enqueued later than this after its instant is shown as late (issue 21's p99 target). */
 export const LATE_TICK_S = 1;
+
+/** The dashboard route of one schedule. */
+export function schedulePath(name: string): string {
+  return `/schedules/${encodeURIComponent(name)}`;
+}
+
+/** The tasks list filtered to the tasks a schedule made. */
+export function scheduleTasksPath(name: string): string {
+  return `/tasks?schedule_name=${encodeURIComponent(name)}`;
+}
