@@ -28,7 +28,7 @@ describe('SchedulesTable', () => {
 
     const row = rowOf('example-heartbeat');
     expect(within(row).getByRole('link', { name: 'example-heartbeat' })).toHaveAttribute('href', '/schedules/example-heartbeat');
-    expect(within(row).getByText('record_heartbeat')).toHaveAttribute('href', '/tasks?schedule_name=example-heartbeat');
+    expect(within(row).getByText('record_heartbeat')).toBeInTheDocument();
     expect(within(row).getByText('cron 0 3 * * * · Europe/Paris')).toBeInTheDocument();
     expect(within(row).getByText('enabled')).toHaveClass('badge', 'schedule', 'enabled');
     expect(within(row).getByText('in 30 s')).toBeInTheDocument();

@@ -1,13 +1,13 @@
 import { Link } from 'react-router';
 import type { Schedule } from '../api/types';
 import { useNow } from '../hooks/useNow';
-import { schedulePath, scheduleState, scheduleTasksPath, triggerLabel } from '../lib/schedules';
+import { schedulePath, scheduleState, triggerLabel } from '../lib/schedules';
 import { ScheduleActions } from './ScheduleActions';
 import { Lag, LastRun } from './ScheduleCells';
 import { ScheduleStateBadge } from './ScheduleStateBadge';
 import { When } from './When';
 
-/** Every schedule: its trigger and state, when it runs next, how its last tick went, and its actions. */
+/** Every schedule: its task function, its trigger and state, when it runs next, how its last tick went, and its actions. */
 export function SchedulesTable({ schedules }: { schedules: Schedule[] }) {
   const now = useNow();
   if (schedules.length === 0) {
@@ -25,7 +25,6 @@ export function SchedulesTable({ schedules }: { schedules: Schedule[] }) {
         <thead>
           <tr>
             <th scope="col">Schedule</th>
-            <th scope="col">Task function</th>
             <th scope="col">Trigger</th>
             <th scope="col">State</th>
             <th scope="col">Next run</th>
@@ -45,12 +44,10 @@ export function SchedulesTable({ schedules }: { schedules: Schedule[] }) {
                   <Link to={schedulePath(schedule.name)} className="schedule-name">
                     {schedule.name}
                   </Link>
+                  <div className="muted small" title="Task function">
+                    <code>{schedule.taskName}</code>
+                  </div>
                 </th>
-                <td>
-                  <Link to={scheduleTasksPath(schedule.name)} className="task-name" title="Tasks made by this schedule">
-                    {schedule.taskName}
-                  </Link>
-                </td>
                 <td>
                   <code className="trigger" title={schedule.trigger}>
                     {triggerLabel(schedule)}
@@ -68,7 +65,7 @@ export function SchedulesTable({ schedules }: { schedules: Schedule[] }) {
                 <td className="num">
                   <Lag seconds={schedule.lagSeconds} />
                 </td>
-                <td>
+                <td className="actions">
                   <ScheduleActions schedule={schedule} />
                 </td>
               </tr>

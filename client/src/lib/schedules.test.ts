@@ -34,6 +34,12 @@ describe('triggerLabel', () => {
     );
   });
 
+  it('leaves the time zone out when asked', () => {
+    expect(triggerLabel({ cron: '0 3 * * *', everySeconds: null, timezone: 'Europe/Paris', trigger: 'x' }, { timezone: false })).toBe(
+      'cron 0 3 * * *',
+    );
+  });
+
   it('names an interval in its largest whole unit', () => {
     expect(triggerLabel({ cron: null, everySeconds: 30, timezone: 'UTC', trigger: 'every 30 s' })).toBe('every 30 s');
   });

@@ -24,9 +24,15 @@ export function formatInterval(seconds: number): string {
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
 }
 
-/** "cron 0 3 * * * · Europe/Paris" or "every 30 s"; the API's own text for anything else. */
-export function triggerLabel(schedule: Pick<Schedule, 'cron' | 'everySeconds' | 'timezone' | 'trigger'>): string {
-  if (schedule.cron) return `cron ${schedule.cron} · ${schedule.timezone}`;
+/**
+ * "cron 0 3 * * * · Europe/Paris" or "every 30 s"; the API's own text for anything else.
+ * `timezone: false` leaves the time zone out, where it is shown beside.
+ */
+export function triggerLabel(
+  schedule: Pick<Schedule, 'cron' | 'everySeconds' | 'timezone' | 'trigger'>,
+  { timezone = true }: { timezone?: boolean } = {},
+): string {
+  if (schedule.cron) return timezone ? `cron ${schedule.cron} · ${schedule.timezone}` : `cron ${schedule.cron}`;
   if (schedule.everySeconds !== null) return `every ${formatInterval(schedule.everySeconds)}`;
   return schedule.trigger;
 }

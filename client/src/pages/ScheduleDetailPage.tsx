@@ -68,7 +68,7 @@ export function ScheduleDetailPage() {
           <div>
             <dt>Trigger</dt>
             <dd>
-              <code title={schedule.trigger}>{triggerLabel(schedule)}</code>
+              <code title={schedule.trigger}>{triggerLabel(schedule, { timezone: false })}</code>
             </dd>
           </div>
           <div>
