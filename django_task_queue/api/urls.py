@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, fallback, monitoring, tasks
+from django_task_queue.api.views import auth, fallback, monitoring, schedules, tasks
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -11,6 +11,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<uuid:pk>/", tasks.TaskDetailView.as_view(), name="dtq-task"),
     path("tasks/<uuid:pk>/retry/", tasks.TaskRetryView.as_view(), name="dtq-task-retry"),
     path("tasks/<uuid:pk>/cancel/", tasks.TaskCancelView.as_view(), name="dtq-task-cancel"),
+    path("schedules/", schedules.ScheduleCollectionView.as_view(), name="dtq-schedules"),
+    path("schedules/<str:name>/", schedules.ScheduleDetailView.as_view(), name="dtq-schedule"),
+    path(
+        "schedules/<str:name>/pause/",
+        schedules.SchedulePauseView.as_view(),
+        name="dtq-schedule-pause",
+    ),
+    path(
+        "schedules/<str:name>/resume/",
+        schedules.ScheduleResumeView.as_view(),
+        name="dtq-schedule-resume",
+    ),
+    path("schedules/<str:name>/run/", schedules.ScheduleRunView.as_view(), name="dtq-schedule-run"),
     path("stats/", monitoring.StatsView.as_view(), name="dtq-stats"),
     path("failures/", monitoring.FailuresView.as_view(), name="dtq-failures"),
     path("workers/", monitoring.WorkersView.as_view(), name="dtq-workers"),
