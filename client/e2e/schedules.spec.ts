@@ -54,15 +54,19 @@ test.describe('schedules', () => {
     await expect(definition.getByText('Time zone')).toBeVisible();
     await expect(definition.getByText('Catch up')).toBeVisible();
 
-    // The previous test ran it at least once; recent runs list its tasks.
-    const runs = page.locator('table.schedule-runs-table tbody tr');
-    await expect(runs.first()).toBeVisible();
-    expect((await fetchSchedule(page, SAMPLE)).recent_runs?.length ?? 0).toBeGreaterThan(0);
+    // Run it now from here, so the recent runs hold a task whatever ran before.
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const href = await page.locator('.action-result').getByRole('link', { name: /^task / }).getAttribute('href');
+    const taskId = href?.split('/').pop() ?? '';
+    await waitForStatus(page, taskId, 'success');
+    const run = page.locator(`table.schedule-runs-table tbody tr[data-task-id="${taskId}"]`);
+    await expect(run.locator('.badge.status')).toHaveText('success');
+    expect((await fetchSchedule(page, SAMPLE)).recent_runs?.map((r) => r.task_id)).toContain(taskId);
     await saveScreenshot(page, 'schedule-detail');
 
     await page.getByRole('link', { name: 'All runs →' }).click();
     await expect(page).toHaveURL(new RegExp(`/tasks\\?schedule_name=${SAMPLE}$`));
     await expect(page.getByRole('group', { name: 'Schedule' })).toContainText(SAMPLE);
-    await expect(page.locator('table.tasks-table tbody tr').first()).toBeVisible();
+    await expect(page.locator(`table.tasks-table tbody tr[data-task-id="${taskId}"]`)).toBeVisible();
   });
 });
