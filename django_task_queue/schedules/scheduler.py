@@ -51,6 +51,11 @@ class Scheduler:
                 self._outage_logged = True
             ensure_usable_connection()
             wait_s = PASS_AT_LEAST_EVERY_S
+        except Exception:
+            # A bug of ours or a schedule's must not end the supervisor, and with it its workers.
+            logger.exception("scheduler pass failed; the next one is in a second")
+            ensure_usable_connection()
+            wait_s = PASS_AT_LEAST_EVERY_S
         else:
             if self._outage_logged:
                 logger.info("scheduler: stores reachable again")
@@ -66,8 +71,14 @@ class Scheduler:
         now = self._clock()
         plans: list[tuple[Definition, datetime, Plan]] = []
         next_at = now + _seconds(PASS_AT_LEAST_EVERY_S)
-        for clock in state.clocks(list(definitions.values()), now):
+        found = state.clocks(list(definitions.values()), now)
+        if len(found) < len(definitions):  # a row deleted (the admin): write it again
+            rowless = definitions.keys() - {clock.name for clock in found}
+            state.sync([definitions[name] for name in rowless], now)
+        for clock in found:
             definition = definitions[clock.name]
+            if not clock.enabled:
+                continue
             if clock.next_tick_at <= now:
                 running = clock.previous_running
                 decided = plan(definition.rule, clock.next_tick_at, now, previous_running=running)

@@ -29,6 +29,7 @@ UNFINISHED = frozenset({TaskStatus.PENDING, TaskStatus.RETRY, TaskStatus.PROCESS
 @dataclass(frozen=True, slots=True)
 class Clock:
     name: str
+    enabled: bool
     next_tick_at: datetime
     previous_running: bool  # known only for due schedules that skip ticks while running
 
@@ -75,12 +76,12 @@ def sync(definitions: Iterable[Definition], now: datetime) -> None:
 
 
 def clocks(definitions: Sequence[Definition], now: datetime) -> list[Clock]:
-    """The clocks of the enabled schedules among `definitions`."""
+    """The clocks of the schedules among `definitions` that have a row."""
     checked = [d.name for d in definitions if d.rule.skip_if_running]
     params = {"names": [d.name for d in definitions], "checked": checked, "now": now}
     return [
-        Clock(name, next_tick_at, status in UNFINISHED)
-        for name, next_tick_at, status in store.read("schedule_clocks", params)
+        Clock(name, enabled, next_tick_at, status in UNFINISHED)
+        for name, enabled, next_tick_at, status in store.read("schedule_clocks", params)
     ]
 
 

@@ -42,19 +42,19 @@ WHERE (s.task_name, s.cron, s.every_s, s.timezone, s.queue_name, s.priority, s.c
        EXCLUDED.queue_name, EXCLUDED.priority, EXCLUDED.catch_up, EXCLUDED.skip_if_running);
 
 -- name: schedule_clocks --
--- The clocks of a scheduler's enabled schedules and, for those due that must not overlap
+-- The clocks of a scheduler's schedules and, for those enabled and due that must not overlap
 -- (`checked`), the status of their latest run (the dtq_task_schedule_tick index, backwards).
-SELECT s.name, s.next_tick_at, latest.status
+SELECT s.name, s.enabled, s.next_tick_at, latest.status
 FROM django_task_queue_schedule s
 LEFT JOIN LATERAL (
     SELECT t.status
     FROM django_task_queue_task t
-    WHERE s.name = ANY(%(checked)s::text[]) AND s.next_tick_at <= %(now)s
+    WHERE s.enabled AND s.name = ANY(%(checked)s::text[]) AND s.next_tick_at <= %(now)s
       AND t.schedule_name = s.name
     ORDER BY t.scheduled_for DESC
     LIMIT 1
 ) latest ON true
-WHERE s.name = ANY(%(names)s::text[]) AND s.enabled;
+WHERE s.name = ANY(%(names)s::text[]);
 
 -- name: enqueue_ticks --
 -- A scheduler's pass, in one statement: advance the clock of each due schedule that no other
