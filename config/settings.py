@@ -133,6 +133,9 @@ TASK_QUEUE = {
     ],
     # Local development leaves the API open so the seed's curl examples work as written.
     "API_OPEN": _env_flag("TASK_QUEUE_API_OPEN", default=DEBUG),
+    # A periodic task to watch in the dashboard: every run_worker runs the scheduler, and each
+    # minute becomes one task however many run (docs/schedules.md).
+    "SCHEDULES": {"example-heartbeat": {"task": "record_heartbeat", "cron": "* * * * *"}},
 }
 
 # Tests and benchmarks tune the queue of worker subprocesses with a JSON object of overrides.

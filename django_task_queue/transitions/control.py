@@ -17,7 +17,7 @@ from django_task_queue.models import Task
 
 logger = logging.getLogger(__name__)
 
-# The partial unique index of unique tasks (migration 0008): a failed task run again may find
+# The partial unique index of unique tasks (migration 0009): a failed task run again may find
 # its key held by a newer task.
 UNIQUE_KEY_INDEX = "dtq_task_unique_key"
 

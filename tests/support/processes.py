@@ -68,6 +68,9 @@ def process_env(
             {
                 "REDIS_URL": TEST_REDIS_URL,
                 "KEY_PREFIX": TEST_PREFIX,
+                # The example project's schedule would add tasks to every test's count; the
+                # schedule tests turn the scheduler on with their own schedules.
+                "SCHEDULER": False,
                 **FAST_RECOVERY,
                 **(overrides or {}),
             }

@@ -17,9 +17,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from django_task_queue.admin.queues import resume_queues
 from django_task_queue.api.permissions import WRITE_PERMISSION
-from django_task_queue.flow_control.pausing import pause_queue, resume_queue
-from django_task_queue.models import Attempt, PausedQueue, Task
+from django_task_queue.flow_control.pausing import pause_queue
+from django_task_queue.models import Attempt, Task
 from django_task_queue.monitoring.tasks import distinct_values, table_estimate
 from django_task_queue.priorities import PRIORITY_BY_NAME, priority_name
 from django_task_queue.services.housekeeping import BulkResult, apply_each
@@ -212,7 +213,7 @@ class TaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the s
     @admin.action(description="Resume the queues of selected tasks", permissions=["write"])
     def resume_queues(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         names = sorted(set(queryset.values_list("queue_name", flat=True)))
-        _resume(request, self, names)
+        resume_queues(request, self, names)
 
     def _report(self, request: HttpRequest, result: BulkResult, done: str, refused: str) -> None:
         self.message_user(request, f"{len(result.done)} task(s) {done}.", messages.SUCCESS)
@@ -253,35 +254,6 @@ class AttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in th
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(PausedQueue)
-class PausedQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only
-    list_display = ("queue_name", "paused_at")
-    actions = ("resume_selected",)
-
-    # A pause is written through pausing.py, which also tells Redis, never as a bare row.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_write_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.has_perm(WRITE_PERMISSION))
-
-    @admin.action(description="Resume selected queues", permissions=["write"])
-    def resume_selected(self, request: HttpRequest, queryset: QuerySet[PausedQueue]) -> None:
-        _resume(request, self, sorted(queryset.values_list("queue_name", flat=True)))
-
-
-def _resume(request: HttpRequest, model_admin: admin.ModelAdmin, names: list[str]) -> None:  # type: ignore[type-arg]  # generic in the stubs only
-    for name in names:
-        resume_queue(name)
-    model_admin.message_user(request, f"Resumed: {', '.join(names)}.", messages.SUCCESS)
 
 
 def _ids(queryset: QuerySet[Task]) -> list[uuid.UUID]:

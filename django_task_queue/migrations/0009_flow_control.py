@@ -18,7 +18,7 @@ CREATE INDEX dtq_task_unique_recent ON django_task_queue_task
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('django_task_queue', '0007_search_names_without_trigram_index'),
+        ('django_task_queue', '0008_schedules'),
     ]
 
     operations = [
