@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from django_task_queue.broker.client import PushEntry, get_broker
+from django_task_queue.broker.client import LimitTag, PushEntry, get_broker
 from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.metrics.definitions import ENQUEUED
@@ -29,12 +29,14 @@ def push_entry(task_id: uuid.UUID, priority: int, seq: int, due_at: datetime | N
 
 
 def push_after_commit(
-    entries: dict[str, list[PushEntry]], enqueued: Counter[tuple[str, str]] | None = None
+    entries: dict[str, list[PushEntry]],
+    enqueued: Counter[tuple[str, str]] | None = None,
+    tags: dict[str, list[LimitTag]] | None = None,
 ) -> None:
     """Push committed tasks to Redis; if Redis is down the reconciler pushes them later.
 
     `enqueued` counts new tasks by (queue, task name) for dtq_tasks_enqueued_total, in the same
-    round trip as the push.
+    round trip as the push; `tags` names the limit groups of tasks under a concurrency limit.
     """
     now_ms = to_ms(timezone.now())
     try:
@@ -43,10 +45,13 @@ def push_after_commit(
             counters = {(ENQUEUED.key, q, name): n for (q, name), n in enqueued.items()}
             metrics = MetricsStore(broker)
             broker.push_all(
-                entries, now_ms, also=lambda pipe: metrics.stage(pipe, MetricValues(counters))
+                entries,
+                now_ms,
+                also=lambda pipe: metrics.stage(pipe, MetricValues(counters)),
+                tags=tags,
             )
         else:
-            broker.push_all(entries, now_ms)
+            broker.push_all(entries, now_ms, tags=tags)
     except BrokerUnavailableError as exc:
         logger.warning(
             "Redis is unreachable; %d committed task(s) will be dispatched by the reconciler: %s",

@@ -64,6 +64,8 @@ class Task(models.Model):
     # migration 0009 (dtq_task_unique_key), beside dtq_task_unique_recent for `unique_for`.
     unique_key = models.TextField(null=True, blank=True)
     unique_while = ArrayField(models.CharField(max_length=20), null=True, blank=True)
+    # Concurrency limits (flow_control/limits.py): the group whose limit the task counts against.
+    limit_group = models.CharField(max_length=300, null=True, blank=True)
     # Set on the tasks a schedule makes: the schedule's name and the tick the task was made for.
     schedule_name = models.CharField(max_length=200, null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)

@@ -38,6 +38,10 @@ class TaskOptions:
     unique_key: UniqueKey = None
     unique_for_s: float | None = _keyword("unique_for")
     unique_while: Sequence[str] | None = None
+    # Concurrency limits (flow_control/limits.py): at most this many tasks of the function run
+    # at once across every worker, or of each value `limit_key` returns for their arguments.
+    concurrency_limit: int | None = None
+    limit_key: Callable[..., str] | None = None
 
 
 type UniqueKey = str | Callable[..., str] | None
@@ -59,6 +63,8 @@ class TaskDefaults(_RunOptions, total=False):
 
     retry_backoff: bool
     unique: bool
+    concurrency_limit: int | None
+    limit_key: Callable[..., str] | None
 
 
 class EnqueueOptions(_RunOptions, total=False):

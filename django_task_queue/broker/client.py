@@ -18,6 +18,7 @@ from django_task_queue.broker.batches import chunks
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.lease_upkeep import LeaseUpkeep
+from django_task_queue.broker.limits import ConcurrencyLimits, LimitTag
 from django_task_queue.broker.pauses import QueuePauses
 from django_task_queue.broker.registry import RunningRecord, WorkerRecord, WorkerRegistry
 from django_task_queue.broker.script_pipeline import ScriptPipeline
@@ -28,6 +29,7 @@ from django_task_queue.broker.upkeep import Upkeep
 __all__ = [
     "Broker",
     "Claim",
+    "LimitTag",
     "PushEntry",
     "RunningRecord",
     "WorkerRecord",
@@ -53,7 +55,7 @@ class Claim:
     score: int
 
 
-class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
+class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, ConcurrencyLimits):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -106,14 +108,18 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
         now_ms: int,
         *,
         also: Callable[[Pipeline], None] | None = None,
+        tags: Mapping[str, Sequence[LimitTag]] | None = None,
     ) -> None:
-        """Push to several queues, plus whatever `also` queues, in one round trip."""
+        """Push to several queues, plus whatever `also` queues, in one round trip; `tags` puts
+        tasks under their concurrency limits first."""
         new_queues = [name for name in entries if name not in self._known_queues]
         self.pushes += 1
         with _translated():
             batch = ScriptPipeline(self.client, self._scripts)
             if new_queues:
                 batch.pipe.sadd(self.keys.queues, *new_queues)
+            for queue_name, queue_tags in (tags or {}).items():
+                self.stage_tags(batch, queue_name, queue_tags)
             for queue_name, queue_entries in entries.items():
                 keys = self._waiting_keys(self.keys.queue(queue_name))
                 for chunk in chunks(queue_entries):
@@ -129,7 +135,9 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
     def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
         q = self.keys.queue(queue_name)
         return sum(
-            int(self._run("remove", [q.ready, q.delayed, q.delayed_scores], list(chunk)))
+            int(
+                self._run("remove", [q.ready, q.delayed, q.delayed_scores, q.limit_of], list(chunk))
+            )
             for chunk in chunks(task_ids)
         )
 
@@ -165,7 +173,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
         claim."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
-            keys = [q.ready, q.leases, q.owners, q.notify, q.paused]
+            keys = [q.ready, q.leases, q.owners, q.notify, q.paused, q.limit_of, q.limits, q.slots]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
                 acks, self._acks_due = self._acks_due, []
@@ -255,7 +263,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses):
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [q.leases, q.owners], args
+            yield [q.leases, q.owners, q.limit_of, q.slots], args
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

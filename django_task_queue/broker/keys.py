@@ -13,6 +13,9 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:notify`         | list   | wake-up tokens that idle workers block on               |
 | `<p>:{<q>}:better`         | channel| a message when a task becomes the best ready one        |
 | `<p>:{<q>}:paused`         | string | present while the queue is paused (PostgreSQL's mirror) |
+| `<p>:{<q>}:limit_of`       | hash   | task id → its concurrency limit group, while it lives   |
+| `<p>:{<q>}:limits`         | hash   | limit group → how many of its tasks may run at once     |
+| `<p>:{<q>}:slots`          | hash   | task id → group: the limited tasks holding a slot       |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -34,6 +37,9 @@ class QueueKeys:
     notify: str
     better: str  # a pub/sub channel, not a key (see announcements.py)
     paused: str
+    limit_of: str
+    limits: str
+    slots: str
 
 
 class KeySpace:
@@ -53,6 +59,9 @@ class KeySpace:
             notify=f"{base}:notify",
             better=f"{base}:better",
             paused=f"{base}:paused",
+            limit_of=f"{base}:limit_of",
+            limits=f"{base}:limits",
+            slots=f"{base}:slots",
         )
 
     @property

@@ -1,1 +1,1 @@
-"""Flow control: pausing a queue, unique tasks (see docs/flow-control.md)."""
+"""Flow control: pausing a queue, unique tasks, concurrency limits (docs/flow-control.md)."""

@@ -85,7 +85,7 @@ def insert(
             if recent:
                 return uuid.UUID(str(recent[0][0]))
         key_params = {"unique_key": unique.key, "unique_while": list(unique.while_statuses)}
-        inserted = store.write("insert_unique_task", {**params, **key_params})
+        inserted = store.write("insert_controlled_task", {**params, **key_params})
         if inserted:
             return tuple(inserted[0])
         holder = store.read("unique_key_holder", held)

@@ -39,6 +39,11 @@ class Migration(migrations.Migration):
             name='unique_while',
             field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name='task',
+            name='limit_group',
+            field=models.CharField(blank=True, max_length=300, null=True),
+        ),
         migrations.RunSQL(UNIQUE_KEY_INDEX, "DROP INDEX dtq_task_unique_key"),
         migrations.RunSQL(UNIQUE_RECENT_INDEX, "DROP INDEX dtq_task_unique_recent"),
     ]

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control import limits
 from django_task_queue.models import PausedQueue, Task
 from django_task_queue.states import WAITING_STATUSES, TaskStatus
-from django_task_queue.timeutil import iso
+from django_task_queue.timeutil import iso, to_ms
 
 # Counting more rows than this on every list request would cost a scan of the table.
 COUNT_CAP = 10_000
@@ -70,6 +71,7 @@ def waiting_reason(task: Task) -> str | None:
     return (
         _schedule_reason(task, now)
         or _pause_reason(task)
+        or _limit_reason(task, now)
         or _worker_reason(task)
         or _position_reason(task, now)
     )
@@ -88,6 +90,20 @@ def _schedule_reason(task: Task, now: datetime) -> str | None:
     if task.status == TaskStatus.RETRY:
         return f"waiting for retry at {iso(due_at)}"
     return f"scheduled for {iso(due_at)}"
+
+
+def _limit_reason(task: Task, now: datetime) -> str | None:
+    group = task.limit_group
+    limit = limits.concurrency_of(group) if group else None
+    if group is None or limit is None:
+        return None
+    try:
+        held = get_broker().slots_held(task.queue_name, group, to_ms(now))
+    except BrokerUnavailableError:
+        return None  # the worker reason says Redis is unreachable
+    if held < limit:
+        return None
+    return f"waiting: concurrency limit {limit} of {limits.describe(group)} reached"
 
 
 def _worker_reason(task: Task) -> str | None:

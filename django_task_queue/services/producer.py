@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import PushEntry
+from django_task_queue.broker.client import LimitTag, PushEntry
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.flow_control import uniqueness
 from django_task_queue.models import Task
@@ -126,26 +126,31 @@ def _insert_all(
             params = ((rows, _insert_params(rows, now)) for rows in batches)
             for rows, inserted in store.write_pipelined("insert_tasks", params):
                 tasks += _registered(rows, inserted, now)
-            if batches.with_unique is None:
+            if batches.controlled is None:
                 return tasks
-            # A batch with unique tasks leaves the pipeline: each of them needs its own answer.
-            tasks += _insert(batches.with_unique, now, existing)
-            batches.with_unique = None
+            # A batch with tasks under flow control leaves the pipeline: see _insert_controlled.
+            tasks += _insert(batches.controlled, now, existing)
+            batches.controlled = None
 
 
 class _PlainBatches:
-    """The batches, up to the first with a unique task, which it keeps in `with_unique`."""
+    """The batches, up to the first with a task under flow control, kept in `controlled`."""
 
     def __init__(self, batches: Iterator[list[ValidatedTask]]) -> None:
         self._batches = batches
-        self.with_unique: list[ValidatedTask] | None = None
+        self.controlled: list[ValidatedTask] | None = None
 
     def __iter__(self) -> Iterator[list[ValidatedTask]]:
         for rows in self._batches:
-            if any(row.unique is not None for row in rows):
-                self.with_unique = rows
+            if any(map(_controlled, rows)):
+                self.controlled = rows
                 return
             yield rows
+
+
+def _controlled(row: ValidatedTask) -> bool:
+    """Whether a task has a unique key or a concurrency limit (two lookups: every task asks)."""
+    return row.unique is not None or row.limit is not None
 
 
 def enqueue_stream(specs: Iterable[TaskSpec], *, batch_size: int = BULK_BATCH_SIZE) -> int:
@@ -167,36 +172,45 @@ def _insert(rows: list[ValidatedTask], now: datetime, existing: set[uuid.UUID]) 
     if not rows:  # enqueue_many([]): nothing to send to either store
         return []
     if len(rows) == 1:  # enqueue(): scalars cost less to send than one-element arrays
-        if rows[0].unique is not None:
-            return _insert_with_unique(rows, now, existing)
+        if _controlled(rows[0]):
+            return _insert_controlled(rows, now, existing)
         name, params = "insert_task", _insert_one_params(rows[0], now)
-    elif any(row.unique is not None for row in rows):
-        return _insert_with_unique(rows, now, existing)
+    elif any(map(_controlled, rows)):
+        return _insert_controlled(rows, now, existing)
     else:
         name, params = "insert_tasks", _insert_params(rows, now)
     return _registered(rows, store.write(name, params), now)
 
 
-def _insert_with_unique(
+def _insert_controlled(
     rows: list[ValidatedTask], now: datetime, existing: set[uuid.UUID]
 ) -> list[Task]:
-    """Insert rows some of which are unique: runs of plain ones as one statement each, unique
-    ones one by one (each learns whether its key was free), in the order given."""
+    """Insert rows some of which are under flow control: runs of plain ones as one statement
+    each, the others one by one (a unique one learns whether its key was free), in order."""
     tasks: list[Task] = []
     with transaction.atomic():  # one statement no more: all or nothing needs a transaction
-        for is_unique, run in groupby(rows, key=lambda row: row.unique is not None):
-            if not is_unique:
+        for controlled, run in groupby(rows, key=_controlled):
+            if not controlled:
                 tasks += _insert(list(run), now, existing)
                 continue
             for row in run:
-                assert row.unique is not None  # the run's key says so; for mypy
                 params = _insert_one_params(row, now)
-                answer = uniqueness.insert(row.unique, row.options.task_name, params, now)
+                params["limit_group"] = row.limit.name if row.limit is not None else None
+                answer: tuple[Any, ...] | uuid.UUID
+                if row.unique is None:
+                    no_key = {"unique_key": None, "unique_while": None}
+                    answer = tuple(store.write("insert_controlled_task", params | no_key)[0])
+                else:
+                    answer = uniqueness.insert(row.unique, row.options.task_name, params, now)
                 if isinstance(answer, uuid.UUID):
                     existing.add(row.id)
                     tasks.append(Task.objects.get(pk=answer))
                 else:
-                    tasks += _registered([row], [answer], now)
+                    tags = None
+                    if row.limit is not None:
+                        tag = LimitTag(str(row.id), row.limit.name, row.limit.concurrency)
+                        tags = {row.options.queue_name: [tag]}
+                    tasks += _registered([row], [answer], now, tags)
     return tasks
 
 
@@ -217,9 +231,13 @@ def _insert_params(rows: list[ValidatedTask], now: datetime) -> dict[str, Any]:
 
 
 def _registered(
-    rows: list[ValidatedTask], inserted: list[tuple[Any, ...]], now: datetime
+    rows: list[ValidatedTask],
+    inserted: list[tuple[Any, ...]],
+    now: datetime,
+    tags: dict[str, list[LimitTag]] | None = None,
 ) -> list[Task]:
-    """The inserted rows as models, pushed to Redis when the transaction commits."""
+    """The inserted rows as models, pushed to Redis when the transaction commits (with the limit
+    groups of those that have one, in `tags`)."""
     seq_by_id: dict[uuid.UUID, int] = dict(inserted)
     tasks = as_models(rows, seq_by_id, now)
     entries: dict[str, list[PushEntry]] = {}
@@ -227,14 +245,18 @@ def _registered(
         entries.setdefault(task.queue_name, []).append(
             push_entry(task.id, task.priority, task.seq, task.run_after)
         )
-    transaction.on_commit(lambda: _after_commit(tasks, entries))
+    transaction.on_commit(lambda: _after_commit(tasks, entries, tags))
     return tasks
 
 
-def _after_commit(tasks: list[Task], entries: dict[str, list[PushEntry]]) -> None:
+def _after_commit(
+    tasks: list[Task],
+    entries: dict[str, list[PushEntry]],
+    tags: dict[str, list[LimitTag]] | None,
+) -> None:
     """Dispatch a committed batch, count it for /metrics, and log it (at DEBUG)."""
     enqueued = Counter((task.queue_name, task.task_name) for task in tasks)
-    push_after_commit(entries, enqueued)
+    push_after_commit(entries, enqueued, tags)
     if logger.isEnabledFor(logging.DEBUG):
         for task in tasks:
             logger.debug(

@@ -16,9 +16,10 @@ from typing import Any
 from django.utils import timezone
 
 from django_task_queue import store
-from django_task_queue.broker.client import Broker, PushEntry
+from django_task_queue.broker.client import Broker, LimitTag, PushEntry
 from django_task_queue.conf import get_settings
 from django_task_queue.dispatch import push_entry
+from django_task_queue.flow_control.limits import limit_tag
 from django_task_queue.timeutil import to_ms
 
 logger = logging.getLogger(__name__)
@@ -94,9 +95,17 @@ def _repush_absent(broker: Broker, rows: list[tuple[Any, ...]]) -> int:
     if not absent:
         return 0
     entries: dict[str, list[PushEntry]] = {}
-    for task_id, priority, seq, queue_name, due_at in store.read("waiting_by_ids", {"ids": absent}):
+    tags: dict[str, list[LimitTag]] = {}
+    for task_id, priority, seq, queue_name, due_at, group in store.read(
+        "waiting_by_ids", {"ids": absent}
+    ):
         entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
+        tag = limit_tag(task_id, group)
+        if tag is not None:
+            tags.setdefault(queue_name, []).append(tag)
     now_ms = to_ms(timezone.now())
+    for queue_name, queue_tags in tags.items():
+        broker.tag(queue_name, queue_tags)  # before the push: never a moment without its limit
     return sum(
         broker.reconcile(queue_name, queue_entries, now_ms)
         for queue_name, queue_entries in entries.items()

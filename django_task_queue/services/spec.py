@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Unpack
 
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import TaskValidationError, UnknownTaskError
-from django_task_queue.flow_control import uniqueness
+from django_task_queue.flow_control import limits, uniqueness
 from django_task_queue.ids import new_id, new_ids
 from django_task_queue.priorities import DEFAULT_PRIORITY
 from django_task_queue.services import validation
@@ -74,6 +74,8 @@ class ValidatedTask(NamedTuple):
     kwargs: dict[str, Any]
     # The key it holds, for a unique task (flow_control/uniqueness.py); None for most.
     unique: uniqueness.UniqueKey | None = None
+    # The concurrency limit it counts against (flow_control/limits.py); None for most.
+    limit: limits.LimitGroup | None = None
 
 
 # Options already validated, by what a spec gave (see _options).
@@ -113,10 +115,16 @@ def _validate(
     countdown_s = given.get("countdown")
     if run_after is not None or countdown_s is not None:
         run_after = validation.check_schedule(run_after, countdown_s, now)
+    defaults = function.options
     unique = None
-    if uniqueness.wanted(given, function.options):
-        unique = uniqueness.resolve(given, function.options, args, kwargs)
-    return ValidatedTask(task_id, args_json, kwargs_json, run_after, options, args, kwargs, unique)
+    if uniqueness.wanted(given, defaults):
+        unique = uniqueness.resolve(given, defaults, args, kwargs)
+    limit = None
+    if defaults.concurrency_limit is not None:
+        limit = limits.resolve(function.name, defaults, args, kwargs)
+    return ValidatedTask(
+        task_id, args_json, kwargs_json, run_after, options, args, kwargs, unique, limit
+    )
 
 
 def _options(spec: TaskSpec, known: KnownOptions) -> ResolvedOptions:

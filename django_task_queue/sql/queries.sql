@@ -228,7 +228,7 @@ SET status = 'pending', retry_count = 0, result = NULL, error_message = NULL, tr
     completed_at = NULL, next_retry_at = NULL, run_after = NULL, updated_at = %(now)s,
     seq = nextval('django_task_queue_task_seq')
 WHERE id = %(task_id)s AND CASE WHEN status IN ('failed', 'cancelled') THEN true ELSE false END
-RETURNING priority, seq, queue_name;
+RETURNING priority, seq, queue_name, limit_group;
 
 -- name: waiting_batch --
 -- The reconciler's scan: waiting tasks in enqueue order, resumable after a given seq.
@@ -239,8 +239,9 @@ ORDER BY seq
 LIMIT %(limit)s;
 
 -- name: waiting_by_ids --
--- The reconciler's second look: which of the tasks Redis lacks are still waiting right now.
-SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after)
+-- The reconciler's second look: which of the tasks Redis lacks are still waiting right now
+-- (and under which concurrency limit, to put them back under it).
+SELECT id, priority, seq, queue_name, COALESCE(next_retry_at, run_after), limit_group
 FROM django_task_queue_task
 WHERE id = ANY(%(ids)s::uuid[])
   AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END;
@@ -329,20 +330,22 @@ FROM django_task_queue_task
 WHERE id = %(task_id)s AND attempt = %(attempt)s
   AND CASE WHEN status = 'processing' THEN true ELSE false END;
 
--- name: insert_unique_task --
--- insert_task for a task with a unique key: nothing when another task of its name holds the key
--- (the partial unique index dtq_task_unique_key); the producer then looks the holder up. A
--- producer racing for the same key waits here for the other's transaction to end.
+-- name: insert_controlled_task --
+-- insert_task for a task under flow control: a unique key (nothing is inserted when another task
+-- of its name holds the key, by the partial unique index dtq_task_unique_key; the producer then
+-- looks the holder up; a producer racing for the same key waits here for the other's
+-- transaction to end), a concurrency limit group, or both.
 INSERT INTO django_task_queue_task (
     id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
     retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, run_after,
-    unique_key, unique_while
+    unique_key, unique_while, limit_group
 )
 VALUES (
     %(ids)s::uuid, %(task_names)s::text, %(args)s::text::jsonb, %(kwargs)s::text::jsonb,
     %(priorities)s::smallint, %(queue_names)s::text, 'pending', 0, %(max_retries)s::int,
     %(retry_delays)s::float8, %(retry_backoffs)s::bool, %(timeouts)s::float8, 0, %(now)s,
-    %(now)s, %(run_afters)s::timestamptz, %(unique_key)s::text, %(unique_while)s::varchar[]
+    %(now)s, %(run_afters)s::timestamptz, %(unique_key)s::text, %(unique_while)s::varchar[],
+    %(limit_group)s::text
 )
 ON CONFLICT DO NOTHING
 RETURNING id, seq;

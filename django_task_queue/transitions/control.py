@@ -13,6 +13,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransitionError
+from django_task_queue.flow_control.limits import limit_tag
 from django_task_queue.models import Task
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,10 @@ def retry(task_id: uuid.UUID | str) -> Task:
     task = Task.objects.get(pk=task_id)
     if not rows:
         raise InvalidTransitionError(f"A {task.status} task cannot be retried.")
-    ((priority, seq, queue_name),) = rows
+    ((priority, seq, queue_name, group),) = rows
     entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
-    transaction.on_commit(lambda: push_after_commit(entries))
+    # Its limit group was dropped from Redis when it finished: put it back under its limit.
+    tag = limit_tag(task.id, group)
+    tags = {queue_name: [tag]} if tag is not None else None
+    transaction.on_commit(lambda: push_after_commit(entries, tags=tags))
     return task

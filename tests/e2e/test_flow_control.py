@@ -1,7 +1,9 @@
-"""Flow control with real `run_worker` processes: pausing a queue, unique tasks."""
+"""Flow control with real `run_worker` processes: pausing a queue, unique tasks, concurrency
+limits."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import Broker
 from django_task_queue.flow_control.pausing import pause_queue, resume_queue
-from django_task_queue.models import Task
+from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from tests.support.markers import labels
 from tests.support.processes import WorkerProcess, wait_for
@@ -86,3 +88,51 @@ def test_unique_for_blocks_the_key_after_a_worker_ran_the_task_then_lets_it_thro
     assert completed_at is not None
     assert (later.created_at - completed_at).total_seconds() >= 2.0
     wait_for(lambda: _statuses([later]) == {"success"}, what="the second run")
+
+
+def _intervals(tasks: list[Task]) -> list[tuple[float, float]]:
+    """(start, finish) of every attempt of these tasks, by start."""
+    attempts = Attempt.objects.filter(task__in=[t.pk for t in tasks]).order_by("started_at")
+    return [
+        (a.started_at.timestamp(), a.finished_at.timestamp()) for a in attempts if a.finished_at
+    ]
+
+
+def test_a_task_with_concurrency_limit_1_never_overlaps_itself_across_3_processes_of_4_slots(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    for _ in range(3):
+        start_worker("--workers=1", "--concurrency=4")
+    tasks = enqueue_many(
+        [TaskSpec("test_limited_sleep", [str(marker_dir), f"t{i}", 0.3]) for i in range(6)]
+    )
+
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the six tasks")
+
+    intervals = _intervals(tasks)
+    assert len(intervals) == 6
+    for (_, finished), (started, _) in itertools.pairwise(intervals):
+        assert started >= finished
+
+
+def test_a_killed_worker_frees_its_concurrency_slot_within_the_lease(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    first = start_worker("--workers=1")
+    enqueue("test_limited_sleep", [str(marker_dir), "holder", 60.0])
+    wait_for(lambda: "start:holder" in labels(marker_dir), what="the holder to start")
+    enqueue("test_limited_sleep", [str(marker_dir), "next", 0.0])
+
+    first.kill_group()  # the supervisor too: only the lease can free the slot now
+    killed_at = time.monotonic()
+    start_worker("--workers=1")
+
+    # The slot frees when the dead holder's lease runs out; then the reaped holder (the older
+    # task) or the waiting one starts, and holds it in turn.
+    wait_for(lambda: _starts(marker_dir) >= 2, timeout_s=15, what="the slot to free")
+    assert time.monotonic() - killed_at < 2.0 + 5.0  # LEASE_S (FAST_RECOVERY), and start-up
+    assert {"start:holder", "start:next"} & set(labels(marker_dir)[1:])
+
+
+def _starts(marker_dir: Path) -> int:
+    return sum(1 for label in labels(marker_dir) if label.startswith("start:"))

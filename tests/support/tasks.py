@@ -237,3 +237,17 @@ def unique_by_arguments(invoice_id: int, *, amount: float = 0) -> int:
 def unique_by_customer(customer_id: int, note: str = "") -> str:
     """A task function whose unique key is a function of one argument."""
     return note
+
+
+@task_registry.register("test_limited_sleep", concurrency_limit=1, max_retries=0)
+def limited_sleep(marker_dir: str, label: str, duration_s: float) -> str:
+    """A task function of which one task runs at a time across every worker."""
+    return sleep_then_record(marker_dir, label, duration_s)
+
+
+@task_registry.register(
+    "test_limited_per_tenant", concurrency_limit=2, limit_key=lambda tenant, *_: tenant
+)
+def limited_per_tenant(tenant: str, label: str = "") -> str:
+    """A task function with a concurrency limit of 2 per tenant."""
+    return label

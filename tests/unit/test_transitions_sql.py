@@ -18,7 +18,7 @@ PACKAGE = Path(django_task_queue.__file__).parent
 
 # The named statements (of any .sql file in the package) that perform each verb.
 PERFORMED_BY: dict[str, set[str]] = {
-    "enqueue": {"insert_task", "insert_tasks", "insert_unique_task", "enqueue_ticks"},
+    "enqueue": {"insert_task", "insert_tasks", "insert_controlled_task", "enqueue_ticks"},
     "claim": {"complete_and_claim"},
     "complete": {"complete_and_claim"},
     "unclaim": {"unclaim_tasks"},

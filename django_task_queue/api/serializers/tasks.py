@@ -122,7 +122,9 @@ class TaskDetailSerializer(TaskSerializer):
     )
 
     class Meta(TaskSerializer.Meta):
-        fields = (*TASK_FIELDS, "unique_key", "unique_while", "attempts", "waiting_reason")
+        fields = (
+            *TASK_FIELDS, "unique_key", "unique_while", "limit_group", "attempts", "waiting_reason"
+        )  # fmt: skip
         read_only_fields = fields
 
     def get_waiting_reason(self, task: Task) -> str | None:

@@ -1,6 +1,9 @@
--- Drop leases, but only those still held under the caller's claim token (the fence).
--- KEYS[1] leases  zset  id -> lease deadline ms
--- KEYS[2] owners  hash  id -> claim token
+-- Drop leases, but only those still held under the caller's claim token (the fence). A task
+-- acked here is finished: it leaves its concurrency limit group and frees its slot.
+-- KEYS[1] leases    zset  id -> lease deadline ms
+-- KEYS[2] owners    hash  id -> claim token
+-- KEYS[3] limit_of  hash  id -> limit group
+-- KEYS[4] slots     hash  id -> limit group, for the limited tasks holding a slot
 -- ARGV pairs: task id, claim token
 -- Returns the number of leases dropped.
 local dropped = 0
@@ -8,6 +11,8 @@ for i = 1, #ARGV, 2 do
   if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
     redis.call('ZREM', KEYS[1], ARGV[i])
     redis.call('HDEL', KEYS[2], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    redis.call('HDEL', KEYS[4], ARGV[i])
     dropped = dropped + 1
   end
 end

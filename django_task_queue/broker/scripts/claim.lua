@@ -1,24 +1,71 @@
--- Pop the best ready tasks (at most ARGV[4]) and lease them to the calling worker.
--- KEYS[1] ready   zset  id -> ready score
--- KEYS[2] leases  zset  id -> lease deadline ms
--- KEYS[3] owners  hash  id -> claim token
--- KEYS[4] notify  list  wake-up tokens
--- KEYS[5] paused  string present while the queue is paused
+-- Pop the best ready tasks (at most ARGV[4]) and lease them to the calling worker; a task over
+-- its concurrency limit stays ready, in its place, and the next best is taken instead.
+-- KEYS[1] ready     zset   id -> ready score
+-- KEYS[2] leases    zset   id -> lease deadline ms
+-- KEYS[3] owners    hash   id -> claim token
+-- KEYS[4] notify    list   wake-up tokens
+-- KEYS[5] paused    string present while the queue is paused
+-- KEYS[6] limit_of  hash   id -> limit group (tasks under a concurrency limit)
+-- KEYS[7] limits    hash   limit group -> tasks of it that may run at once
+-- KEYS[8] slots     hash   id -> limit group, for the limited tasks holding a slot
 -- ARGV[1] now in ms, ARGV[2] lease length in ms, ARGV[3] claim token, ARGV[4] most to pop
--- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready or the
--- queue is paused.
+-- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready (or can
+-- start) or the queue is paused.
 if redis.call('EXISTS', KEYS[5]) == 1 then
   -- No task of a paused queue starts: its tokens would only wake idle workers for nothing.
   redis.call('DEL', KEYS[4])
   return {}
 end
-local popped = redis.call('ZPOPMIN', KEYS[1], tonumber(ARGV[4]))
+local now = tonumber(ARGV[1])
+local most = tonumber(ARGV[4])
+local popped
+if redis.call('EXISTS', KEYS[6]) == 0 then
+  popped = redis.call('ZPOPMIN', KEYS[1], most)  -- no limited task in this queue
+else
+  -- A slot is held while its task's lease lives: a finished task was acked, one given back was
+  -- pushed (both drop the lease), and a dead worker's lease runs out.
+  local used = {}
+  local holders = redis.call('HGETALL', KEYS[8])
+  for i = 1, #holders, 2 do
+    local deadline = redis.call('ZSCORE', KEYS[2], holders[i])
+    if deadline and tonumber(deadline) >= now then
+      used[holders[i + 1]] = (used[holders[i + 1]] or 0) + 1
+    else
+      redis.call('HDEL', KEYS[8], holders[i])
+    end
+  end
+  popped = {}
+  local passed = {}
+  -- Bounded: a head of many tasks over their limits costs each claim at most this many looks.
+  local looks = 0
+  while #popped < most * 2 and looks < 1000 do
+    local head = redis.call('ZPOPMIN', KEYS[1])
+    if #head == 0 then break end
+    looks = looks + 1
+    local group = redis.call('HGET', KEYS[6], head[1])
+    local limit = group and tonumber(redis.call('HGET', KEYS[7], group) or '0')
+    if group and (used[group] or 0) >= limit then
+      passed[#passed + 1] = head[2]
+      passed[#passed + 1] = head[1]
+    else
+      if group then
+        used[group] = (used[group] or 0) + 1
+        redis.call('HSET', KEYS[8], head[1], group)
+      end
+      popped[#popped + 1] = head[1]
+      popped[#popped + 1] = head[2]
+    end
+  end
+  if #passed > 0 then
+    redis.call('ZADD', KEYS[1], unpack(passed))
+  end
+end
 if #popped == 0 then
-  -- Nothing is ready, so every wake-up token left is stale.
+  -- Nothing can start, so every wake-up token left is stale.
   redis.call('DEL', KEYS[4])
   return popped
 end
-local deadline = tonumber(ARGV[1]) + tonumber(ARGV[2])
+local deadline = now + tonumber(ARGV[2])
 for i = 1, #popped, 2 do
   redis.call('ZADD', KEYS[2], deadline, popped[i])
   redis.call('HSET', KEYS[3], popped[i], ARGV[3])

@@ -1,0 +1,51 @@
+"""Concurrency limits in the dispatch index: tagging a task with its limit group before it is
+pushed, and reading how many slots a group holds (claim.lua enforces the limits)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django_task_queue.broker.script_pipeline import ScriptPipeline, ScriptRunner
+from django_task_queue.broker.translate import text as _text
+from django_task_queue.broker.translate import translated as _translated
+
+
+@dataclass(frozen=True)
+class LimitTag:
+    """A task under a concurrency limit: its id, its group and the group's limit."""
+
+    task_id: str
+    group: str
+    concurrency: int
+
+
+class ConcurrencyLimits(ScriptRunner):
+    """Mixed into the Broker."""
+
+    def tag(self, queue_name: str, tags: Sequence[LimitTag]) -> None:
+        """Put tasks under their limits (before they are pushed, or pushed again)."""
+        if tags:
+            with _translated():
+                batch = ScriptPipeline(self.client, self._scripts)
+                self.stage_tags(batch, queue_name, tags)
+                batch.execute()
+
+    def stage_tags(self, batch: ScriptPipeline, queue_name: str, tags: Sequence[LimitTag]) -> None:
+        q = self.keys.queue(queue_name)
+        args: list[Any] = []
+        for tag in tags:
+            args += [tag.task_id, tag.group, tag.concurrency]
+        batch.script("limit", [q.limit_of, q.limits], args)
+
+    def slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
+        """How many tasks of a limit group hold a slot now (their lease is live)."""
+        q = self.keys.queue(queue_name)
+        with _translated():
+            holders = self.client.hgetall(q.slots)
+            ids = [_text(task_id) for task_id, held in holders.items() if _text(held) == group]
+            if not ids:
+                return 0
+            deadlines = self.client.zmscore(q.leases, ids)
+        return sum(1 for deadline in deadlines if deadline is not None and deadline >= now_ms)

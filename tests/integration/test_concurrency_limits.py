@@ -1,0 +1,91 @@
+"""Concurrency limits in-process: the claim script starts no more of a group than its limit."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from django_task_queue.broker.client import Broker
+from django_task_queue.models import Task
+from django_task_queue.monitoring.tasks import waiting_reason
+from django_task_queue.outcomes import ClaimedTask, Completed
+from django_task_queue.services import enqueue, recovery
+from django_task_queue.transitions import claim_batch, complete_many
+from tests.conftest import TEST_PREFIX
+
+
+def _claimed_labels(broker: Broker, count: int) -> list[str]:
+    return [task.args[1] for task in claim_batch(broker, ["default"], "w", count) or []]
+
+
+def _done(broker: Broker, tasks: list[ClaimedTask]) -> None:
+    complete_many(
+        broker, [Completed(t, "null", duration_ms=1, finished_at=timezone.now()) for t in tasks]
+    )
+
+
+def test_a_claim_starts_no_more_than_the_limit_and_takes_the_next_best_instead(
+    stores: Broker,
+) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"], priority=10)
+    enqueue("test_limited_per_tenant", ["globex", "g0"])
+
+    claimed = claim_batch(stores, ["default"], "w", 10) or []
+
+    assert [task.args[1] for task in claimed] == ["a0", "a1", "g0"]
+    assert stores.ready_ids("default", 10) == [str(Task.objects.get(args=["acme", "a2"]).id)]
+
+
+def test_a_finished_task_frees_its_slot_for_the_next_of_its_group(stores: Broker) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    first = claim_batch(stores, ["default"], "w", 10) or []
+    assert claim_batch(stores, ["default"], "w", 10) is None  # nothing can start
+
+    _done(stores, first[:1])
+
+    assert _claimed_labels(stores, 10) == ["a2"]
+
+
+def test_a_slot_whose_lease_ran_out_is_free_again(stores: Broker) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    held = claim_batch(stores, ["default"], "w", 10) or []
+
+    # The worker holding it died: nobody renews its lease.
+    stores.client.zadd(stores.keys.queue("default").leases, {str(held[0].id): 1})
+
+    assert _claimed_labels(stores, 10) == ["a2"]
+
+
+def test_a_waiting_task_says_which_limit_holds_it(stores: Broker) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    claim_batch(stores, ["default"], "w", 10)
+
+    waiting = Task.objects.get(args=["acme", "a2"])
+
+    assert waiting_reason(waiting) == (
+        "waiting: concurrency limit 2 of test_limited_per_tenant for acme reached"
+    )
+
+
+def test_the_rebuild_after_a_redis_flush_puts_tasks_back_under_their_limits(
+    stores: Broker,
+) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    stores.client.delete(*stores.client.scan_iter(match=f"{TEST_PREFIX}:*"))
+
+    recovery.reconcile(stores, grace_s=0)
+
+    assert len(claim_batch(stores, ["default"], "w", 10) or []) == 2
+
+
+def test_a_queue_without_limited_tasks_claims_as_before(stores: Broker) -> None:
+    tasks = [enqueue("add_numbers", [i, i]) for i in range(3)]
+
+    claimed = claim_batch(stores, ["default"], "w", 10) or []
+
+    assert [t.id for t in claimed] == [t.id for t in tasks]
+    assert not stores.client.exists(stores.keys.queue("default").limit_of)
