@@ -41,6 +41,9 @@ class TaskOptions:
     # Concurrency limits (flow_control/limits.py): at most this many tasks of the function run
     # at once across every worker, or of each value `limit_key` returns for their arguments.
     concurrency_limit: int | None = None
+    # At most this many starts per second, minute or hour ("10/s", "100/m", "1000/h"), spaced
+    # evenly, across every worker; per `limit_key` value when it is given.
+    rate_limit: str | None = None
     limit_key: Callable[..., str] | None = None
 
 
@@ -64,6 +67,7 @@ class TaskDefaults(_RunOptions, total=False):
     retry_backoff: bool
     unique: bool
     concurrency_limit: int | None
+    rate_limit: str | None
     limit_key: Callable[..., str] | None
 
 

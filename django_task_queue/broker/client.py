@@ -173,7 +173,10 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
         claim."""
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
-            keys = [q.ready, q.leases, q.owners, q.notify, q.paused, q.limit_of, q.limits, q.slots]
+            keys = [
+                *(q.ready, q.leases, q.owners, q.notify, q.paused),
+                *(q.limit_of, q.limits, q.slots, q.rates, q.rate_next),
+            ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
                 acks, self._acks_due = self._acks_due, []

@@ -16,6 +16,8 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:limit_of`       | hash   | task id → its concurrency limit group, while it lives   |
 | `<p>:{<q>}:limits`         | hash   | limit group → how many of its tasks may run at once     |
 | `<p>:{<q>}:slots`          | hash   | task id → group: the limited tasks holding a slot       |
+| `<p>:{<q>}:rates`          | hash   | limit group → ms between two of its starts (rate limit) |
+| `<p>:{<q>}:rate_next`      | hash   | limit group → the earliest ms its next task may start   |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -40,6 +42,8 @@ class QueueKeys:
     limit_of: str
     limits: str
     slots: str
+    rates: str
+    rate_next: str
 
 
 class KeySpace:
@@ -62,6 +66,8 @@ class KeySpace:
             limit_of=f"{base}:limit_of",
             limits=f"{base}:limits",
             slots=f"{base}:slots",
+            rates=f"{base}:rates",
+            rate_next=f"{base}:rate_next",
         )
 
     @property

@@ -14,11 +14,13 @@ from django_task_queue.broker.translate import translated as _translated
 
 @dataclass(frozen=True)
 class LimitTag:
-    """A task under a concurrency limit: its id, its group and the group's limit."""
+    """A task under a limit: its id, its group, the group's concurrency (0: any) and the time
+    between two of its starts (0: no rate limit)."""
 
     task_id: str
     group: str
     concurrency: int
+    interval_ms: float
 
 
 class ConcurrencyLimits(ScriptRunner):
@@ -36,8 +38,8 @@ class ConcurrencyLimits(ScriptRunner):
         q = self.keys.queue(queue_name)
         args: list[Any] = []
         for tag in tags:
-            args += [tag.task_id, tag.group, tag.concurrency]
-        batch.script("limit", [q.limit_of, q.limits], args)
+            args += [tag.task_id, tag.group, tag.concurrency, tag.interval_ms]
+        batch.script("limit", [q.limit_of, q.limits, q.rates], args)
 
     def slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
         """How many tasks of a limit group hold a slot now (their lease is live)."""
@@ -49,3 +51,9 @@ class ConcurrencyLimits(ScriptRunner):
                 return 0
             deadlines = self.client.zmscore(q.leases, ids)
         return sum(1 for deadline in deadlines if deadline is not None and deadline >= now_ms)
+
+    def next_start_ms(self, queue_name: str, group: str) -> float:
+        """The earliest time (ms) a rate-limited group's next task may start."""
+        with _translated():
+            value = self.client.hget(self.keys.queue(queue_name).rate_next, group)
+        return float(value) if value is not None else 0.0

@@ -1,9 +1,10 @@
-"""Concurrency limits: the limit group a task belongs to (its task function, or the function and
-the key `limit_key` returns for its arguments), resolved when it is validated. The claim script
-enforces the limit across every worker (broker/scripts/claim.lua, docs/flow-control.md)."""
+"""Concurrency and rate limits: the limit group a task belongs to (its task function, or the
+function and the key `limit_key` returns for its arguments), resolved when it is validated. The
+claim script enforces both across every worker (broker/scripts/claim.lua, docs/flow-control.md)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -17,33 +18,63 @@ MAX_GROUP_LENGTH = 300
 SEPARATOR = "\x1f"
 
 
+_RATE = re.compile(r"^(\d+)/([smh])$")
+_PERIOD_MS = {"s": 1000, "m": 60_000, "h": 3_600_000}
+
+
+class Rules(NamedTuple):
+    """A group's limits: tasks running at once (0: any number), and the time between two starts
+    (0: no rate limit)."""
+
+    concurrency: int
+    interval_ms: float
+
+
 class LimitGroup(NamedTuple):
-    """The tasks that share one concurrency limit, and that limit."""
+    """The tasks that share one concurrency or rate limit, and those limits."""
 
     name: str
-    concurrency: int
+    rules: Rules
 
 
 def resolve(
     task_name: str, defaults: TaskOptions, args: list[Any], kwargs: Mapping[str, Any]
 ) -> LimitGroup | None:
-    """The task's limit group, or None when its function has no concurrency limit."""
-    limit = defaults.concurrency_limit
-    if limit is None:
+    """The task's limit group, or None when its function has no concurrency or rate limit."""
+    rules = rules_of_options(defaults)
+    if rules is None:
         return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise TaskValidationError(
-            "concurrency_limit", f"must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}"
-        )
     if defaults.limit_key is None:
-        return LimitGroup(task_name, limit)
+        return LimitGroup(task_name, rules)
     key = defaults.limit_key(*args, **kwargs)
     if not isinstance(key, (str, int)) or isinstance(key, bool) or str(key) == "":
         raise TaskValidationError("limit_key", f"must give a non-empty string, not {key!r}")
     name = f"{task_name}{SEPARATOR}{key}"
     if len(name) > MAX_GROUP_LENGTH or "\x00" in name:
         raise TaskValidationError("limit_key", f"must give at most {MAX_GROUP_LENGTH} characters")
-    return LimitGroup(name, limit)
+    return LimitGroup(name, rules)
+
+
+def rules_of_options(options: TaskOptions) -> Rules | None:
+    """A task function's limits, checked; None without any."""
+    limit, rate = options.concurrency_limit, options.rate_limit
+    if limit is None and rate is None:
+        return None
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
+    ):
+        raise TaskValidationError(
+            "concurrency_limit", f"must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}"
+        )
+    interval_ms = 0.0
+    if rate is not None:
+        match = _RATE.match(rate) if isinstance(rate, str) else None
+        if match is None or int(match[1]) == 0:
+            raise TaskValidationError(
+                "rate_limit", f'must be like "10/s", "100/m" or "1000/h", not {rate!r}'
+            )
+        interval_ms = _PERIOD_MS[match[2]] / int(match[1])
+    return Rules(limit or 0, interval_ms)
 
 
 def describe(group: str) -> str:
@@ -52,18 +83,32 @@ def describe(group: str) -> str:
     return f"{task_name} for {key}" if key else task_name
 
 
-def concurrency_of(group: str) -> int | None:
-    """The current limit of a group, from its task function's registration."""
+def rules_of(group: str) -> Rules | None:
+    """The current limits of a group, from its task function's registration."""
     from django_task_queue.task_registry import task_registry
 
     task_name = group.partition(SEPARATOR)[0]
     if task_name not in task_registry:
         return None
-    return task_registry.get_task(task_name).options.concurrency_limit
+    try:
+        return rules_of_options(task_registry.get_task(task_name).options)
+    except TaskValidationError:
+        return None
+
+
+def describe_rate(interval_ms: float) -> str:
+    """An interval between starts as the rate it was given as, near enough: `5/s`, `2/m`."""
+    for unit, period_ms in _PERIOD_MS.items():
+        per = period_ms / interval_ms
+        if per >= 1 and abs(per - round(per)) < 1e-9:
+            return f"{round(per)}/{unit}"
+    return f"one per {interval_ms / 1000:g} s"
 
 
 def limit_tag(task_id: object, group: str | None) -> LimitTag | None:
     """A task's tag for Redis, its group's limit read from the registry; None when its function
     has no limit (any more), so that it runs unlimited rather than never."""
-    concurrency = concurrency_of(group) if group is not None else None
-    return None if concurrency is None else LimitTag(str(task_id), group or "", concurrency)
+    rules = rules_of(group) if group is not None else None
+    if rules is None or group is None:
+        return None
+    return LimitTag(str(task_id), group, rules.concurrency, rules.interval_ms)

@@ -94,16 +94,21 @@ def _schedule_reason(task: Task, now: datetime) -> str | None:
 
 def _limit_reason(task: Task, now: datetime) -> str | None:
     group = task.limit_group
-    limit = limits.concurrency_of(group) if group else None
-    if group is None or limit is None:
+    rules = limits.rules_of(group) if group else None
+    if group is None or rules is None:
         return None
+    name = limits.describe(group)
     try:
-        held = get_broker().slots_held(task.queue_name, group, to_ms(now))
+        broker = get_broker()
+        if rules.concurrency:
+            held = broker.slots_held(task.queue_name, group, to_ms(now))
+            if held >= rules.concurrency:
+                return f"waiting: concurrency limit {rules.concurrency} of {name} reached"
+        if rules.interval_ms and broker.next_start_ms(task.queue_name, group) > to_ms(now):
+            return f"waiting: rate limit {limits.describe_rate(rules.interval_ms)} of {name}"
     except BrokerUnavailableError:
-        return None  # the worker reason says Redis is unreachable
-    if held < limit:
-        return None
-    return f"waiting: concurrency limit {limit} of {limits.describe(group)} reached"
+        pass  # the worker reason says Redis is unreachable
+    return None
 
 
 def _worker_reason(task: Task) -> str | None:

@@ -208,7 +208,10 @@ def _insert_controlled(
                 else:
                     tags = None
                     if row.limit is not None:
-                        tag = LimitTag(str(row.id), row.limit.name, row.limit.concurrency)
+                        rules = row.limit.rules
+                        tag = LimitTag(
+                            str(row.id), row.limit.name, rules.concurrency, rules.interval_ms
+                        )
                         tags = {row.options.queue_name: [tag]}
                     tasks += _registered([row], [answer], now, tags)
     return tasks

@@ -136,3 +136,17 @@ def test_a_killed_worker_frees_its_concurrency_slot_within_the_lease(
 
 def _starts(marker_dir: Path) -> int:
     return sum(1 for label in labels(marker_dir) if label.startswith("start:"))
+
+
+def test_a_rate_limit_of_5_per_s_spreads_20_starts_over_at_least_3_8_s(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    start_worker("--workers=2", "--concurrency=2", "--poll-interval=0.05")
+    tasks = enqueue_many(
+        [TaskSpec("test_rate_limited", [str(marker_dir), f"r{i}"]) for i in range(20)]
+    )
+
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the twenty tasks")
+
+    starts = sorted(start for start, _ in _intervals(tasks))
+    assert starts[-1] - starts[0] >= 3.8

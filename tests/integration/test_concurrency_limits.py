@@ -1,14 +1,20 @@
-"""Concurrency limits in-process: the claim script starts no more of a group than its limit."""
+"""Concurrency and rate limits in-process: the claim script starts no more of a group than its
+limit, and no sooner than its rate."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from django.utils import timezone
 
 from django_task_queue.broker.client import Broker
+from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.models import Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.services import enqueue, recovery
+from django_task_queue.task_registry import task_registry
 from django_task_queue.transitions import claim_batch, complete_many
 from tests.conftest import TEST_PREFIX
 
@@ -89,3 +95,34 @@ def test_a_queue_without_limited_tasks_claims_as_before(stores: Broker) -> None:
 
     assert [t.id for t in claimed] == [t.id for t in tasks]
     assert not stores.client.exists(stores.keys.queue("default").limit_of)
+
+
+def test_a_rate_limit_spaces_the_starts_of_its_tasks_evenly(stores: Broker) -> None:
+    tasks = [enqueue("test_rate_limited", ["/nowhere", f"r{i}"]) for i in range(3)]
+
+    first = claim_batch(stores, ["default"], "w", 10) or []
+    too_soon = claim_batch(stores, ["default"], "w", 10)
+    reason = waiting_reason(Task.objects.get(pk=tasks[1].pk))
+    time.sleep(0.25)  # one interval of "5/s" (200 ms): the rate is what is tested here
+    later = claim_batch(stores, ["default"], "w", 10) or []
+
+    assert [t.id for t in first] == [tasks[0].id]
+    assert too_soon is None
+    assert reason == "waiting: rate limit 5/s of test_rate_limited"
+    assert [t.id for t in later] == [tasks[1].id]
+
+
+def test_bad_limits_are_refused_at_enqueue_naming_the_field(stores: Broker) -> None:
+    task_registry.register("test_bad_rate", rate_limit="fast")(_nothing)
+    try:
+        with pytest.raises(TaskValidationError) as raised:
+            enqueue("test_bad_rate")
+    finally:
+        task_registry.unregister("test_bad_rate")
+
+    assert raised.value.field == "rate_limit"
+    assert Task.objects.count() == 0
+
+
+def _nothing() -> None:
+    """A task function registered by one test."""

@@ -251,3 +251,9 @@ def limited_sleep(marker_dir: str, label: str, duration_s: float) -> str:
 def limited_per_tenant(tenant: str, label: str = "") -> str:
     """A task function with a concurrency limit of 2 per tenant."""
     return label
+
+
+@task_registry.register("test_rate_limited", rate_limit="5/s", max_retries=0)
+def rate_limited(marker_dir: str, label: str) -> str:
+    """A task function started at most 5 times a second across every worker."""
+    return record(marker_dir, label)

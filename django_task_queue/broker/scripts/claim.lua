@@ -1,13 +1,15 @@
 -- Pop the best ready tasks (at most ARGV[4]) and lease them to the calling worker; a task over
--- its concurrency limit stays ready, in its place, and the next best is taken instead.
+-- its concurrency or rate limit stays ready, in its place, and the next best is taken instead.
 -- KEYS[1] ready     zset   id -> ready score
 -- KEYS[2] leases    zset   id -> lease deadline ms
 -- KEYS[3] owners    hash   id -> claim token
 -- KEYS[4] notify    list   wake-up tokens
 -- KEYS[5] paused    string present while the queue is paused
 -- KEYS[6] limit_of  hash   id -> limit group (tasks under a concurrency limit)
--- KEYS[7] limits    hash   limit group -> tasks of it that may run at once
+-- KEYS[7] limits    hash   limit group -> tasks of it that may run at once (0: any number)
 -- KEYS[8] slots     hash   id -> limit group, for the limited tasks holding a slot
+-- KEYS[9] rates     hash   limit group -> ms between two of its starts (0: no rate limit)
+-- KEYS[10] rate_next hash  limit group -> the earliest ms its next task may start
 -- ARGV[1] now in ms, ARGV[2] lease length in ms, ARGV[3] claim token, ARGV[4] most to pop
 -- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready (or can
 -- start) or the queue is paused.
@@ -43,14 +45,25 @@ else
     if #head == 0 then break end
     looks = looks + 1
     local group = redis.call('HGET', KEYS[6], head[1])
-    local limit = group and tonumber(redis.call('HGET', KEYS[7], group) or '0')
-    if group and (used[group] or 0) >= limit then
+    local limit, interval, next_start = 0, 0, 0
+    if group then
+      limit = tonumber(redis.call('HGET', KEYS[7], group) or '0')
+      interval = tonumber(redis.call('HGET', KEYS[9], group) or '0')
+      if interval > 0 then
+        next_start = tonumber(redis.call('HGET', KEYS[10], group) or '0')
+      end
+    end
+    if (limit > 0 and (used[group] or 0) >= limit) or next_start > now then
       passed[#passed + 1] = head[2]
       passed[#passed + 1] = head[1]
     else
-      if group then
+      if limit > 0 then
         used[group] = (used[group] or 0) + 1
         redis.call('HSET', KEYS[8], head[1], group)
+      end
+      if interval > 0 then
+        -- Starts spaced evenly (no burst): the next one no sooner than one interval after this.
+        redis.call('HSET', KEYS[10], group, math.max(next_start, now) + interval)
       end
       popped[#popped + 1] = head[1]
       popped[#popped + 1] = head[2]
