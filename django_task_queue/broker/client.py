@@ -99,7 +99,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             args: list[Any] = [now_ms]
             for entry in chunk:
                 args += [entry.task_id, entry.score, entry.due_ms]
-            ready += int(self._run("push", self._waiting_keys(q), args))
+            ready += int(self._run("push", [*self._waiting_keys(q), q.fair_scores], args))
         return ready
 
     def push_all(
@@ -121,7 +121,8 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             for queue_name, queue_tags in (tags or {}).items():
                 self.stage_tags(batch, queue_name, queue_tags)
             for queue_name, queue_entries in entries.items():
-                keys = self._waiting_keys(self.keys.queue(queue_name))
+                q = self.keys.queue(queue_name)
+                keys = [*self._waiting_keys(q), q.fair_scores]
                 for chunk in chunks(queue_entries):
                     args: list[Any] = [now_ms]
                     for entry in chunk:
@@ -136,7 +137,11 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
         q = self.keys.queue(queue_name)
         return sum(
             int(
-                self._run("remove", [q.ready, q.delayed, q.delayed_scores, q.limit_of], list(chunk))
+                self._run(
+                    "remove",
+                    [q.ready, q.delayed, q.delayed_scores, q.limit_of, q.fair_scores],
+                    list(chunk),
+                )
             )
             for chunk in chunks(task_ids)
         )
@@ -175,7 +180,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             q = self.keys.queue(queue_name)
             keys = [
                 *(q.ready, q.leases, q.owners, q.notify, q.paused),
-                *(q.limit_of, q.limits, q.slots, q.rates, q.rate_next),
+                *(q.limit_of, q.limits, q.slots, q.rates, q.rate_next, q.fair_clock),
             ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
@@ -266,7 +271,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [q.leases, q.owners, q.limit_of, q.slots], args
+            yield [q.leases, q.owners, q.limit_of, q.slots, q.fair_scores], args
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

@@ -18,6 +18,9 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:slots`          | hash   | task id → group: the limited tasks holding a slot       |
 | `<p>:{<q>}:rates`          | hash   | limit group → ms between two of its starts (rate limit) |
 | `<p>:{<q>}:rate_next`      | hash   | limit group → the earliest ms its next task may start   |
+| `<p>:{<q>}:fair_scores`    | hash   | task id → its fair-share ready score (with `limit_key`) |
+| `<p>:{<q>}:fair_last`      | hash   | limit group → the sequence part of its last fair score  |
+| `<p>:{<q>}:fair_clock`     | string | the highest sequence part of a score claimed so far     |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -44,6 +47,9 @@ class QueueKeys:
     slots: str
     rates: str
     rate_next: str
+    fair_scores: str
+    fair_last: str
+    fair_clock: str
 
 
 class KeySpace:
@@ -68,6 +74,9 @@ class KeySpace:
             slots=f"{base}:slots",
             rates=f"{base}:rates",
             rate_next=f"{base}:rate_next",
+            fair_scores=f"{base}:fair_scores",
+            fair_last=f"{base}:fair_last",
+            fair_clock=f"{base}:fair_clock",
         )
 
     @property

@@ -21,6 +21,9 @@ class LimitTag:
     group: str
     concurrency: int
     interval_ms: float
+    # Fair share (a `limit_key` group): the task's ready score by PostgreSQL's seq, which the
+    # tag replaces with one taken round-robin among the groups; 0 for no fair share.
+    score: int = 0
 
 
 class ConcurrencyLimits(ScriptRunner):
@@ -38,8 +41,9 @@ class ConcurrencyLimits(ScriptRunner):
         q = self.keys.queue(queue_name)
         args: list[Any] = []
         for tag in tags:
-            args += [tag.task_id, tag.group, tag.concurrency, tag.interval_ms]
-        batch.script("limit", [q.limit_of, q.limits, q.rates], args)
+            args += [tag.task_id, tag.group, tag.concurrency, tag.interval_ms, tag.score]
+        keys = [q.limit_of, q.limits, q.rates, q.fair_scores, q.fair_last, q.fair_clock]
+        batch.script("limit", keys, args)
 
     def slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
         """How many tasks of a limit group hold a slot now (their lease is live)."""

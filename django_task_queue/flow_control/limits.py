@@ -40,7 +40,7 @@ class LimitGroup(NamedTuple):
 def resolve(
     task_name: str, defaults: TaskOptions, args: list[Any], kwargs: Mapping[str, Any]
 ) -> LimitGroup | None:
-    """The task's limit group, or None when its function has no concurrency or rate limit."""
+    """The task's limit group, or None when its function has no limit and no `limit_key`."""
     rules = rules_of_options(defaults)
     if rules is None:
         return None
@@ -55,11 +55,21 @@ def resolve(
     return LimitGroup(name, rules)
 
 
+def has_rules(options: TaskOptions) -> bool:
+    """Whether a task function has limits or fair share (three lookups: every enqueue asks)."""
+    return (
+        options.concurrency_limit is not None
+        or options.rate_limit is not None
+        or options.limit_key is not None
+    )
+
+
 def rules_of_options(options: TaskOptions) -> Rules | None:
-    """A task function's limits, checked; None without any."""
-    limit, rate = options.concurrency_limit, options.rate_limit
-    if limit is None and rate is None:
+    """A task function's limits, checked; None without any (a `limit_key` alone gives fair
+    share among its keys, with no limit: Rules(0, 0))."""
+    if not has_rules(options):
         return None
+    limit, rate = options.concurrency_limit, options.rate_limit
     if limit is not None and (
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
     ):
@@ -105,10 +115,18 @@ def describe_rate(interval_ms: float) -> str:
     return f"one per {interval_ms / 1000:g} s"
 
 
-def limit_tag(task_id: object, group: str | None) -> LimitTag | None:
-    """A task's tag for Redis, its group's limit read from the registry; None when its function
-    has no limit (any more), so that it runs unlimited rather than never."""
+def limit_tag(task_id: object, group: str | None, score: int) -> LimitTag | None:
+    """A task's tag for Redis (`score`: its ready score by seq), its group's limits read from
+    the registry; None when its function has none (any more), so that it runs unlimited rather
+    than never."""
     rules = rules_of(group) if group is not None else None
     if rules is None or group is None:
         return None
-    return LimitTag(str(task_id), group, rules.concurrency, rules.interval_ms)
+    return tag_of(str(task_id), LimitGroup(group, rules), score)
+
+
+def tag_of(task_id: str, group: LimitGroup, score: int) -> LimitTag:
+    """The tag of a task of `group`; a `limit_key` group's tasks share it out fairly (score)."""
+    fair = SEPARATOR in group.name
+    rules = group.rules
+    return LimitTag(task_id, group.name, rules.concurrency, rules.interval_ms, score if fair else 0)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import LimitTag, PushEntry
 from django_task_queue.dispatch import push_after_commit, push_entry
-from django_task_queue.flow_control import uniqueness
+from django_task_queue.flow_control import limits, uniqueness
 from django_task_queue.models import Task
+from django_task_queue.priorities import ready_score
 from django_task_queue.services.enqueued_models import as_models
 from django_task_queue.services.spec import TaskSpec, ValidatedTask, validate_batch
 from django_task_queue.task_options import ENQUEUE_KEYWORDS, EnqueueOptions, refuse_unknown
@@ -208,10 +209,8 @@ def _insert_controlled(
                 else:
                     tags = None
                     if row.limit is not None:
-                        rules = row.limit.rules
-                        tag = LimitTag(
-                            str(row.id), row.limit.name, rules.concurrency, rules.interval_ms
-                        )
+                        score = ready_score(row.options.priority, answer[1])
+                        tag = limits.tag_of(str(row.id), row.limit, score)
                         tags = {row.options.queue_name: [tag]}
                     tasks += _registered([row], [answer], now, tags)
     return tasks

@@ -99,8 +99,9 @@ def _repush_absent(broker: Broker, rows: list[tuple[Any, ...]]) -> int:
     for task_id, priority, seq, queue_name, due_at, group in store.read(
         "waiting_by_ids", {"ids": absent}
     ):
-        entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, due_at))
-        tag = limit_tag(task_id, group)
+        entry = push_entry(task_id, priority, seq, due_at)
+        entries.setdefault(queue_name, []).append(entry)
+        tag = limit_tag(task_id, group, entry.score)
         if tag is not None:
             tags.setdefault(queue_name, []).append(tag)
     now_ms = to_ms(timezone.now())

@@ -120,7 +120,7 @@ def _validate(
     if uniqueness.wanted(given, defaults):
         unique = uniqueness.resolve(given, defaults, args, kwargs)
     limit = None
-    if defaults.concurrency_limit is not None or defaults.rate_limit is not None:
+    if limits.has_rules(defaults):
         limit = limits.resolve(function.name, defaults, args, kwargs)
     return ValidatedTask(
         task_id, args_json, kwargs_json, run_after, options, args, kwargs, unique, limit

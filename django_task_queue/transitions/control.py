@@ -54,7 +54,7 @@ def retry(task_id: uuid.UUID | str) -> Task:
     ((priority, seq, queue_name, group),) = rows
     entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
     # Its limit group was dropped from Redis when it finished: put it back under its limit.
-    tag = limit_tag(task.id, group)
+    tag = limit_tag(task.id, group, entries[queue_name][0].score)
     tags = {queue_name: [tag]} if tag is not None else None
     transaction.on_commit(lambda: push_after_commit(entries, tags=tags))
     return task

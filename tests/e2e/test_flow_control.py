@@ -150,3 +150,20 @@ def test_a_rate_limit_of_5_per_s_spreads_20_starts_over_at_least_3_8_s(
 
     starts = sorted(start for start, _ in _intervals(tasks))
     assert starts[-1] - starts[0] >= 3.8
+
+
+def test_fair_share_starts_all_10_of_a_small_tenant_before_the_100th_of_a_big_one(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    big = [TaskSpec("test_fair_per_tenant", ["big", str(marker_dir), f"b{i}"]) for i in range(1000)]
+    enqueue_many(big)
+    small = enqueue_many(
+        [TaskSpec("test_fair_per_tenant", ["small", str(marker_dir), f"s{i}"]) for i in range(10)]
+    )
+    start_worker("--workers=2", "--concurrency=2")
+
+    wait_for(lambda: _statuses(small) == {"success"}, timeout_s=60, what="the small tenant")
+
+    order = labels(marker_dir)
+    assert all(f"s{i}" in order for i in range(10))
+    assert "b99" not in order[: order.index("s9")]

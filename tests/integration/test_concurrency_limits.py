@@ -13,7 +13,7 @@ from django_task_queue.exceptions import TaskValidationError
 from django_task_queue.models import Task
 from django_task_queue.monitoring.tasks import waiting_reason
 from django_task_queue.outcomes import ClaimedTask, Completed
-from django_task_queue.services import enqueue, recovery
+from django_task_queue.services import TaskSpec, enqueue, enqueue_many, recovery
 from django_task_queue.task_registry import task_registry
 from django_task_queue.transitions import claim_batch, complete_many
 from tests.conftest import TEST_PREFIX
@@ -126,3 +126,19 @@ def test_bad_limits_are_refused_at_enqueue_naming_the_field(stores: Broker) -> N
 
 def _nothing() -> None:
     """A task function registered by one test."""
+
+
+def test_fair_share_takes_the_tenants_round_robin_however_many_each_enqueued(
+    stores: Broker,
+) -> None:
+    enqueue_many([TaskSpec("test_fair_per_tenant", ["big", "", f"b{i}"]) for i in range(30)])
+    enqueue_many([TaskSpec("test_fair_per_tenant", ["small", "", f"s{i}"]) for i in range(3)])
+    enqueue("add_numbers", [1, 1], priority=10)  # a higher priority still goes first
+
+    order = []
+    while claimed := claim_batch(stores, ["default"], "w", 1):
+        order += [task.args[2] if task.args[0] != 1 else "high" for task in claimed]
+
+    assert order[0] == "high"
+    assert order[1:8] == ["b0", "s0", "b1", "s1", "b2", "s2", "b3"]
+    assert [label for label in order if label.startswith("b")] == [f"b{i}" for i in range(30)]

@@ -257,3 +257,11 @@ def limited_per_tenant(tenant: str, label: str = "") -> str:
 def rate_limited(marker_dir: str, label: str) -> str:
     """A task function started at most 5 times a second across every worker."""
     return record(marker_dir, label)
+
+
+@task_registry.register("test_fair_per_tenant", limit_key=lambda tenant, *_: tenant)
+def fair_per_tenant(tenant: str, marker_dir: str = "", label: str = "") -> str:
+    """A task function whose tenants share the workers fairly (round-robin), with no limit."""
+    if marker_dir:
+        record(marker_dir, label)
+    return tenant

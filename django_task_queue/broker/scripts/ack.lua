@@ -4,6 +4,7 @@
 -- KEYS[2] owners    hash  id -> claim token
 -- KEYS[3] limit_of  hash  id -> limit group
 -- KEYS[4] slots     hash  id -> limit group, for the limited tasks holding a slot
+-- KEYS[5] fair_scores hash id -> fair-share ready score
 -- ARGV pairs: task id, claim token
 -- Returns the number of leases dropped.
 local dropped = 0
@@ -13,6 +14,7 @@ for i = 1, #ARGV, 2 do
     redis.call('HDEL', KEYS[2], ARGV[i])
     redis.call('HDEL', KEYS[3], ARGV[i])
     redis.call('HDEL', KEYS[4], ARGV[i])
+    redis.call('HDEL', KEYS[5], ARGV[i])
     dropped = dropped + 1
   end
 end

@@ -10,6 +10,7 @@
 -- KEYS[8] slots     hash   id -> limit group, for the limited tasks holding a slot
 -- KEYS[9] rates     hash   limit group -> ms between two of its starts (0: no rate limit)
 -- KEYS[10] rate_next hash  limit group -> the earliest ms its next task may start
+-- KEYS[11] fair_clock string the highest sequence part of a score claimed (fair share's clock)
 -- ARGV[1] now in ms, ARGV[2] lease length in ms, ARGV[3] claim token, ARGV[4] most to pop
 -- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready (or can
 -- start) or the queue is paused.
@@ -72,6 +73,12 @@ else
   if #passed > 0 then
     redis.call('ZADD', KEYS[1], unpack(passed))
   end
+  -- Fair share's clock: a new group's tasks are scored from here, not from the start.
+  local clock = tonumber(redis.call('GET', KEYS[11]) or '0')
+  for i = 2, #popped, 2 do
+    clock = math.max(clock, tonumber(popped[i]) % 1099511627776)  -- 2^40: the sequence part
+  end
+  redis.call('SET', KEYS[11], clock)
 end
 if #popped == 0 then
   -- Nothing can start, so every wake-up token left is stale.

@@ -7,6 +7,7 @@
 -- KEYS[5] owners          hash  id -> claim token
 -- KEYS[6] notify          list  wake-up tokens
 -- KEYS[7] better          channel: told when a task becomes the best ready one
+-- KEYS[8] fair_scores     hash  id -> fair-share ready score, which replaces the one given
 -- ARGV[1] now in ms; then triplets: task id, ready score, due ms
 -- Returns the number of tasks made ready now.
 local now = tonumber(ARGV[1])
@@ -14,8 +15,12 @@ local ready = 0
 -- The best ready score before this call, to tell whether a task here becomes the new best.
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
 local best = nil  -- the lowest score this call makes ready
+local fair = redis.call('EXISTS', KEYS[8]) == 1  -- one look per call when no task is fair
 for i = 2, #ARGV, 3 do
   local id, score, due = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if fair then
+    score = redis.call('HGET', KEYS[8], id) or score
+  end
   redis.call('ZREM', KEYS[4], id)
   redis.call('HDEL', KEYS[5], id)
   if due <= now then
