@@ -180,7 +180,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             q = self.keys.queue(queue_name)
             keys = [
                 *(q.ready, q.leases, q.owners, q.notify, q.paused),
-                *(q.limit_of, q.limits, q.slots, q.rates, q.rate_next, q.fair_clock),
+                *(q.limit_of, q.limits, q.limit_holders, q.rates, q.rate_next, q.fair_clock),
             ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
@@ -271,7 +271,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [q.leases, q.owners, q.limit_of, q.slots, q.fair_scores], args
+            yield [q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores], args
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

@@ -15,7 +15,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:paused`         | string | present while the queue is paused (PostgreSQL's mirror) |
 | `<p>:{<q>}:limit_of`       | hash   | task id → its concurrency limit group, while it lives   |
 | `<p>:{<q>}:limits`         | hash   | limit group → how many of its tasks may run at once     |
-| `<p>:{<q>}:slots`          | hash   | task id → group: the limited tasks holding a slot       |
+| `<p>:{<q>}:limit_holders`  | hash   | task id → group: tasks holding a concurrency slot       |
 | `<p>:{<q>}:rates`          | hash   | limit group → ms between two of its starts (rate limit) |
 | `<p>:{<q>}:rate_next`      | hash   | limit group → the earliest ms its next task may start   |
 | `<p>:{<q>}:fair_scores`    | hash   | task id → its fair-share ready score (with `limit_key`) |
@@ -44,7 +44,7 @@ class QueueKeys:
     paused: str
     limit_of: str
     limits: str
-    slots: str
+    limit_holders: str
     rates: str
     rate_next: str
     fair_scores: str
@@ -71,7 +71,7 @@ class KeySpace:
             paused=f"{base}:paused",
             limit_of=f"{base}:limit_of",
             limits=f"{base}:limits",
-            slots=f"{base}:slots",
+            limit_holders=f"{base}:limit_holders",
             rates=f"{base}:rates",
             rate_next=f"{base}:rate_next",
             fair_scores=f"{base}:fair_scores",

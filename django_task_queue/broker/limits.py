@@ -1,5 +1,5 @@
-"""Concurrency limits in the dispatch index: tagging a task with its limit group before it is
-pushed, and reading how many slots a group holds (claim.lua enforces the limits)."""
+"""Limits in the dispatch index: tagging a task with its limit group before it is pushed, and
+reading a group's concurrency slots held and next allowed start (claim.lua enforces them)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,11 @@ class ConcurrencyLimits(ScriptRunner):
         keys = [q.limit_of, q.limits, q.rates, q.fair_scores, q.fair_last, q.fair_clock]
         batch.script("limit", keys, args)
 
-    def slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
-        """How many tasks of a limit group hold a slot now (their lease is live)."""
+    def concurrency_slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
+        """How many tasks of a limit group hold a concurrency slot now (their lease is live)."""
         q = self.keys.queue(queue_name)
         with _translated():
-            holders = self.client.hgetall(q.slots)
+            holders = self.client.hgetall(q.limit_holders)
             ids = [_text(task_id) for task_id, held in holders.items() if _text(held) == group]
             if not ids:
                 return 0

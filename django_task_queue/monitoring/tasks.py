@@ -101,7 +101,7 @@ def _limit_reason(task: Task, now: datetime) -> str | None:
     try:
         broker = get_broker()
         if rules.concurrency:
-            held = broker.slots_held(task.queue_name, group, to_ms(now))
+            held = broker.concurrency_slots_held(task.queue_name, group, to_ms(now))
             if held >= rules.concurrency:
                 return f"waiting: concurrency limit {rules.concurrency} of {name} reached"
         if rules.interval_ms and broker.next_start_ms(task.queue_name, group) > to_ms(now):

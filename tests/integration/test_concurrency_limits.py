@@ -42,7 +42,9 @@ def test_a_claim_starts_no_more_than_the_limit_and_takes_the_next_best_instead(
     assert stores.ready_ids("default", 10) == [str(Task.objects.get(args=["acme", "a2"]).id)]
 
 
-def test_a_finished_task_frees_its_slot_for_the_next_of_its_group(stores: Broker) -> None:
+def test_a_finished_task_frees_its_concurrency_slot_for_the_next_of_its_group(
+    stores: Broker,
+) -> None:
     for i in range(3):
         enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
     first = claim_batch(stores, ["default"], "w", 10) or []
@@ -53,7 +55,7 @@ def test_a_finished_task_frees_its_slot_for_the_next_of_its_group(stores: Broker
     assert _claimed_labels(stores, 10) == ["a2"]
 
 
-def test_a_slot_whose_lease_ran_out_is_free_again(stores: Broker) -> None:
+def test_a_concurrency_slot_whose_lease_ran_out_is_free_again(stores: Broker) -> None:
     for i in range(3):
         enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
     held = claim_batch(stores, ["default"], "w", 10) or []

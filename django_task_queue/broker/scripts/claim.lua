@@ -7,7 +7,7 @@
 -- KEYS[5] paused    string present while the queue is paused
 -- KEYS[6] limit_of  hash   id -> limit group (tasks under a concurrency limit)
 -- KEYS[7] limits    hash   limit group -> tasks of it that may run at once (0: any number)
--- KEYS[8] slots     hash   id -> limit group, for the limited tasks holding a slot
+-- KEYS[8] limit_holders hash id -> limit group, for the tasks holding a concurrency slot
 -- KEYS[9] rates     hash   limit group -> ms between two of its starts (0: no rate limit)
 -- KEYS[10] rate_next hash  limit group -> the earliest ms its next task may start
 -- KEYS[11] fair_clock string the highest sequence part of a score claimed (fair share's clock)
@@ -25,7 +25,7 @@ local popped
 if redis.call('EXISTS', KEYS[6]) == 0 then
   popped = redis.call('ZPOPMIN', KEYS[1], most)  -- no limited task in this queue
 else
-  -- A slot is held while its task's lease lives: a finished task was acked, one given back was
+  -- A concurrency slot is held while its task's lease lives: a finished task was acked, one given back was
   -- pushed (both drop the lease), and a dead worker's lease runs out.
   local used = {}
   local holders = redis.call('HGETALL', KEYS[8])
