@@ -25,8 +25,8 @@ local popped
 if redis.call('EXISTS', KEYS[6]) == 0 then
   popped = redis.call('ZPOPMIN', KEYS[1], most)  -- no limited task in this queue
 else
-  -- A concurrency slot is held while its task's lease lives: a finished task was acked, one given back was
-  -- pushed (both drop the lease), and a dead worker's lease runs out.
+  -- A concurrency slot is held while its task's lease lives: a finished task was acked, one
+  -- given back was pushed (both drop the lease), and a dead worker's lease runs out.
   local used = {}
   local holders = redis.call('HGETALL', KEYS[8])
   for i = 1, #holders, 2 do
