@@ -13,8 +13,10 @@ import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
+from django_task_queue.broker import events
 from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.batches import chunks
+from django_task_queue.broker.event_reads import EventReads
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.lease_upkeep import LeaseUpkeep
@@ -25,6 +27,7 @@ from django_task_queue.broker.script_pipeline import ScriptPipeline
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
 from django_task_queue.broker.upkeep import Upkeep
+from django_task_queue.conf import get_settings
 
 __all__ = [
     "Broker",
@@ -55,7 +58,9 @@ class Claim:
     score: int
 
 
-class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, ConcurrencyLimits):
+class Broker(
+    Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, EventReads, QueuePauses, ConcurrencyLimits
+):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -112,14 +117,14 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
     ) -> None:
         """Push to several queues, plus whatever `also` queues, in one round trip; `tags` puts
         tasks under their concurrency limits first."""
+        for queue_name, queue_tags in (tags or {}).items():
+            self.tag(queue_name, queue_tags)  # first, and on its own: see ConcurrencyLimits.tag
         new_queues = [name for name in entries if name not in self._known_queues]
         self.pushes += 1
         with _translated():
             batch = ScriptPipeline(self.client, self._scripts)
             if new_queues:
                 batch.pipe.sadd(self.keys.queues, *new_queues)
-            for queue_name, queue_tags in (tags or {}).items():
-                self.stage_tags(batch, queue_name, queue_tags)
             for queue_name, queue_entries in entries.items():
                 q = self.keys.queue(queue_name)
                 keys = [*self._waiting_keys(q), q.fair_scores]
@@ -130,8 +135,17 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, QueuePauses, Concu
                     batch.script("push", keys, args)
             if also is not None:
                 also(batch.pipe)
+            events.stage(batch.pipe, self.keys, get_settings().EVENTS_MAX_ENTRIES)
             batch.execute()
         self._known_queues.update(new_queues)
+
+    def flush_events(self) -> None:
+        """Write this process's buffered task events now (see events.py)."""
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            events.stage(pipe, self.keys, get_settings().EVENTS_MAX_ENTRIES)
+            if len(pipe):
+                pipe.execute()
 
     def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
         q = self.keys.queue(queue_name)

@@ -12,6 +12,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:owners`         | hash   | task id → claim token of the worker holding the lease   |
 | `<p>:{<q>}:notify`         | list   | wake-up tokens that idle workers block on               |
 | `<p>:{<q>}:better`         | channel| a message when a task becomes the best ready one        |
+| `<p>:{<q>}:events`         | stream | the queue's task events, a batch per entry (events.py)  |
 | `<p>:{<q>}:paused`         | string | present while the queue is paused (PostgreSQL's mirror) |
 | `<p>:{<q>}:limit_of`       | hash   | task id → its concurrency limit group, while it lives   |
 | `<p>:{<q>}:limits`         | hash   | limit group → how many of its tasks may run at once     |
@@ -42,6 +43,7 @@ class QueueKeys:
     owners: str
     notify: str
     better: str  # a pub/sub channel, not a key (see announcements.py)
+    events: str  # a stream of the queue's task events (see events.py)
     paused: str
     limit_of: str
     limits: str
@@ -69,6 +71,7 @@ class KeySpace:
             owners=f"{base}:owners",
             notify=f"{base}:notify",
             better=f"{base}:better",
+            events=f"{base}:events",
             paused=f"{base}:paused",
             limit_of=f"{base}:limit_of",
             limits=f"{base}:limits",

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django_task_queue.broker.script_pipeline import ScriptPipeline, ScriptRunner
+from django_task_queue.broker.batches import chunks
+from django_task_queue.broker.script_pipeline import ScriptRunner
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
 
@@ -30,20 +31,18 @@ class ConcurrencyLimits(ScriptRunner):
     """Mixed into the Broker."""
 
     def tag(self, queue_name: str, tags: Sequence[LimitTag]) -> None:
-        """Put tasks under their limits (before they are pushed, or pushed again)."""
-        if tags:
-            with _translated():
-                batch = ScriptPipeline(self.client, self._scripts)
-                self.stage_tags(batch, queue_name, tags)
-                batch.execute()
+        """Put tasks under their limits; called before they are pushed (or pushed again).
 
-    def stage_tags(self, batch: ScriptPipeline, queue_name: str, tags: Sequence[LimitTag]) -> None:
+        A call of its own, not a step of the push's pipeline: a script Redis has not loaded yet
+        fails there and runs again after the pipeline (script_pipeline.py), which would be after
+        the push had made the task ready without its limit."""
         q = self.keys.queue(queue_name)
-        args: list[Any] = []
-        for tag in tags:
-            args += [tag.task_id, tag.group, tag.concurrency, tag.interval_ms, tag.score]
         keys = [q.limit_of, q.limits, q.rates, q.fair_scores, q.fair_last, q.fair_clock]
-        batch.script("limit", keys, args)
+        for chunk in chunks(tags):
+            args: list[Any] = []
+            for tag in chunk:
+                args += [tag.task_id, tag.group, tag.concurrency, tag.interval_ms, tag.score]
+            self._run("limit", keys, args)
 
     def concurrency_slots_held(self, queue_name: str, group: str, now_ms: int) -> int:
         """How many tasks of a limit group hold a concurrency slot now (their lease is live)."""

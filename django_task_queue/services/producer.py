@@ -22,6 +22,7 @@ from django_task_queue.priorities import ready_score
 from django_task_queue.services.enqueued_models import as_models
 from django_task_queue.services.spec import TaskSpec, ValidatedTask, validate_batch
 from django_task_queue.task_options import ENQUEUE_KEYWORDS, EnqueueOptions, refuse_unknown
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ def _after_commit(
 ) -> None:
     """Dispatch a committed batch, count it for /metrics, and log it (at DEBUG)."""
     enqueued = Counter((task.queue_name, task.task_name) for task in tasks)
+    events.of_tasks("enqueued", tasks)  # written with the push, in its round trip
     push_after_commit(entries, enqueued, tags)
     if logger.isEnabledFor(logging.DEBUG):
         for task in tasks:

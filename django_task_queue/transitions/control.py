@@ -15,6 +15,7 @@ from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransitionError
 from django_task_queue.flow_control.limits import limit_tag
 from django_task_queue.models import Task
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,12 @@ def cancel(task_id: uuid.UUID | str) -> Task:
     task = Task.objects.get(pk=task_id)
     if not rows:
         raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
+    events.of_tasks("cancelled", [task])
     try:
         # Only tidiness: a worker that still pops the id finds it cancelled and skips it.
-        get_broker().remove(rows[0][0], [str(task_id)])
+        broker = get_broker()
+        broker.remove(rows[0][0], [str(task_id)])
+        broker.flush_events()
     except BrokerUnavailableError as exc:
         logger.warning("Redis is unreachable; a cancelled task's entry stays until popped: %s", exc)
     return task
@@ -56,5 +60,10 @@ def retry(task_id: uuid.UUID | str) -> Task:
     # Its limit group was dropped from Redis when it finished: put it back under its limit.
     tag = limit_tag(task.id, group, entries[queue_name][0].score)
     tags = {queue_name: [tag]} if tag is not None else None
-    transaction.on_commit(lambda: push_after_commit(entries, tags=tags))
+
+    def dispatch() -> None:
+        events.of_tasks("retried", [task])  # written with the push, in its round trip
+        push_after_commit(entries, tags=tags)
+
+    transaction.on_commit(dispatch)
     return task

@@ -225,6 +225,17 @@ def python_loop(duration_s: float) -> str:
     return "finished"
 
 
+@task_registry.register("test_fails_once", max_retries=1, retry_delay=0)
+def fails_once(marker_dir: str, label: str) -> str:
+    """Fail on the first attempt (leaving a marker), succeed on the next."""
+    marker = Path(marker_dir) / f"failed-once-{label}"
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        raise RuntimeError("the first attempt fails")
+    return label
+
+
 @task_registry.register("test_unique_by_arguments", unique=True)
 def unique_by_arguments(invoice_id: int, *, amount: float = 0) -> int:
     """A task function whose arguments are its unique key."""
