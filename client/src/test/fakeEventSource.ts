@@ -28,6 +28,8 @@ export class FakeEventSource implements EventSourceLike {
   }
 
   private dispatch(type: string, event: Event): void {
+    // A closed EventSource delivers nothing, as the browser's does.
+    if (this.closed && type !== 'error') return;
     for (const listener of this.listeners.get(type) ?? []) listener(event);
   }
 

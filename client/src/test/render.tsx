@@ -5,6 +5,7 @@ import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import type { EventSourceFactory } from '../api/events';
 import { LiveEventsProvider } from '../hooks/LiveEvents';
+import type { LiveCacheOptions } from '../hooks/liveCache';
 import { PollingProvider } from '../hooks/PollingProvider';
 
 /** Shows the router's current location so tests can assert on the URL. */
@@ -18,16 +19,18 @@ interface RenderOptions {
   path?: string;
   /** An EventSource factory (see fakeEventSource.ts); without one the app polls, as where EventSource is missing. */
   eventSource?: EventSourceFactory | null;
+  /** Short waits for live-update tests (the app's are 1 s). */
+  liveCache?: LiveCacheOptions;
 }
 
-export function renderWithProviders(ui: ReactElement, { route = '/', path = '*', eventSource = null }: RenderOptions = {}) {
+export function renderWithProviders(ui: ReactElement, { route = '/', path = '*', eventSource = null, liveCache }: RenderOptions = {}) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, refetchInterval: false }, mutations: { retry: false } },
   });
   const result = render(
     <QueryClientProvider client={queryClient}>
       <PollingProvider>
-        <LiveEventsProvider createEventSource={eventSource}>
+        <LiveEventsProvider createEventSource={eventSource} cacheOptions={liveCache} retry={{ retryMinMs: 20, retryMaxMs: 80 }}>
           <MemoryRouter initialEntries={[route]}>
             <Routes>
               <Route path={path} element={ui} />
