@@ -5,7 +5,7 @@
  */
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import type { Page, Task, TaskDetail, TaskEvent, TaskStatus } from '../api/types';
-import { applyEventToPage, taskWithEvent, type KnownTask } from '../lib/liveTaskList';
+import { applyEventToPage, type KnownTask } from '../lib/liveTaskList';
 import { debounce, throttle, type Limited } from '../lib/rateLimit';
 import { filtersFromParams } from '../lib/taskQuery';
 import { queryKeys } from './queries';
@@ -39,6 +39,9 @@ export class LiveCache {
   private readonly known = new Map<string, { status: TaskStatus; createdAt?: Date; event: TaskEvent }>();
   /** Events that arrived while a list was being fetched: applied again to what the fetch brings. */
   private readonly pending = new Map<string, { event: TaskEvent; known: KnownTask }[]>();
+  /** Queries whose first load was under way when a catch-up was asked: refetched once it lands. */
+  private readonly refetchAfterLoad = new Set<string>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly unsubscribe: () => void;
 
   constructor(client: QueryClient, { refetchEveryMs = 1000, detailWaitMs = 250 }: LiveCacheOptions = {}) {
@@ -51,8 +54,13 @@ export class LiveCache {
     this.unsubscribe = client.getQueryCache().subscribe((cacheEvent) => {
       if (cacheEvent.type !== 'updated') return;
       const { action, query } = cacheEvent;
-      if (action.type === 'success' && !action.manual) this.replayPending(query);
-      else if (action.type === 'error') this.pending.delete(query.queryHash);
+      if (action.type === 'success' && !action.manual) {
+        this.replayPending(query);
+        if (this.refetchAfterLoad.delete(query.queryHash)) void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+      } else if (action.type === 'error') {
+        this.pending.delete(query.queryHash);
+        this.refetchAfterLoad.delete(query.queryHash);
+      }
     });
   }
 
@@ -67,6 +75,11 @@ export class LiveCache {
   /** Refetches every shown query that events keep up to date, now. */
   refetchAll(): void {
     this.pending.clear();
+    for (const query of this.client.getQueryCache().findAll({ predicate: isLiveQuery })) {
+      // A first load joins the fetch under way rather than starting another, and that one may
+      // have been answered before the stream began.
+      if (query.state.fetchStatus === 'fetching' && query.state.data === undefined) this.refetchAfterLoad.add(query.queryHash);
+    }
     void this.client.invalidateQueries({ predicate: isLiveQuery });
   }
 
@@ -77,6 +90,9 @@ export class LiveCache {
     this.staleLists.clear();
     this.details.clear();
     this.pending.clear();
+    this.refetchAfterLoad.clear();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   private listQueries(): Query[] {
@@ -118,11 +134,8 @@ export class LiveCache {
   }
 
   private applyToDetail(event: TaskEvent): void {
-    const queryKey = queryKeys.task(event.taskId);
-    const detail = this.client.getQueryData<TaskDetail>(queryKey);
-    if (!detail) return;
-    // The badge changes at once; attempts and result come with the refetch.
-    if (detail.updatedAt <= event.at) this.client.setQueryData(queryKey, taskWithEvent(detail, event));
+    // Only refetched, not patched from the event: a success would show a null result until then.
+    if (!this.client.getQueryCache().find({ queryKey: queryKeys.task(event.taskId), exact: true })) return;
     let limited = this.details.get(event.taskId);
     if (!limited) {
       limited = debounce(() => void this.refreshDetail(event.taskId, DETAIL_RECHECKS), this.detailWaitMs, this.refetchEveryMs);
@@ -131,15 +144,18 @@ export class LiveCache {
     limited.call();
   }
 
-  /** Refetches a task; if it comes back older than its latest event (a lagging read), shows the event and tries again. */
+  /** Refetches a task; if it comes back older than its latest event (a lagging read), tries again a little later. */
   private async refreshDetail(taskId: string, rechecks: number): Promise<void> {
     const queryKey = queryKeys.task(taskId);
     await this.client.refetchQueries({ queryKey, exact: true, type: 'active' });
     const detail = this.client.getQueryData<TaskDetail>(queryKey);
     const latest = this.known.get(taskId)?.event;
-    if (!detail || !latest || detail.status === latest.status || detail.updatedAt >= latest.at) return;
-    this.client.setQueryData(queryKey, taskWithEvent(detail, latest));
-    if (rechecks > 0) setTimeout(() => void this.refreshDetail(taskId, rechecks - 1), this.refetchEveryMs);
+    if (!detail || !latest || detail.status === latest.status || detail.updatedAt >= latest.at || rechecks <= 0) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.refreshDetail(taskId, rechecks - 1);
+    }, this.refetchEveryMs);
+    this.timers.add(timer);
   }
 
   /** What the stream and the cached lists and details say of a task before this event. */
