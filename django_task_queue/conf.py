@@ -61,6 +61,9 @@ class TaskQueueSettings:
     # Whether this run_worker's supervisor enqueues the schedules' ticks (every one may: each
     # tick becomes one task however many try it).
     SCHEDULER: bool = True
+    # Each queue's stream of task events (GET /api/events/) keeps about this many entries, a
+    # batch of events each; a client that reconnects after older ones is told to refetch.
+    EVENTS_MAX_ENTRIES: int = 10_000
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False
@@ -86,6 +89,7 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "SHUTDOWN_GRACE_S": 0,
     "HARD_TIMEOUT_GRACE_S": 0.1,
     "CONCURRENCY": 1,
+    "EVENTS_MAX_ENTRIES": 100,
     "API_MAX_BODY_BYTES": 1024,
     "API_MAX_BULK": 1,
     "API_MAX_PAGE_SIZE": 1,

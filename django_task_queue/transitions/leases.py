@@ -15,7 +15,9 @@ from django_task_queue.broker.client import Broker, PushEntry
 from django_task_queue.conf import get_settings
 from django_task_queue.dispatch import push_entry
 from django_task_queue.outcomes import ClaimedTask
+from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) 
         broker.ack([task.claim])
         return False
     broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
+    events.of_claimed("released", [task], TaskStatus.PENDING)
     return True
 
 
@@ -71,7 +74,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
         "reap_expired", {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
     )
     entries: dict[str, list[PushEntry]] = {}
-    for task_id, status, priority, seq, queue_name, attempt in rows:
+    for task_id, status, priority, seq, queue_name, attempt, _ in rows:
         logger.warning(
             "task recovered: task_id=%s attempt=%s queue=%s status=%s (lease expired)",
             task_id,
@@ -83,6 +86,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
             entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
     for queue_name, queue_entries in entries.items():
         broker.push(queue_name, queue_entries, to_ms(now))
+    events.settled(events.LOST, [(r[0], r[1], r[2], r[4], r[5], r[6]) for r in rows])
     if rows:
         # Redis leases of reaped tasks are dropped by the push; those of failed ones linger.
         for queue_name in {row[4] for row in rows}:

@@ -25,6 +25,7 @@ from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.priorities import ready_score
 from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 from django_task_queue.transitions.fail import fail_timed_out
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def release_worker_tasks(
     )
     waiting: dict[str, list[PushEntry]] = {}
     settled: dict[str, list[str]] = {}
-    for task_id, status, priority, seq, queue_name, attempt, was_running in rows:
+    for task_id, status, priority, seq, queue_name, attempt, was_running, _ in rows:
         if was_running:
             logger.warning(
                 "task %s: task_id=%s attempt=%s queue=%s status=%s (%s)",
@@ -120,6 +121,7 @@ def release_worker_tasks(
             settled.setdefault(queue_name, []).append(str(task_id))
     for queue_name, entries in waiting.items():
         broker.push(queue_name, entries, to_ms(now))  # the push replaces each lease
+    events.settled(events.LOST, [(r[0], r[1], r[2], r[4], r[5], r[7]) for r in rows])
     for queue_name, task_ids in settled.items():
         broker.forget_leases(queue_name, task_ids)
     return len(rows)
