@@ -74,9 +74,17 @@ export function useFailures(minutes: number) {
   });
 }
 
+/** Refetched on events; while live it also polls every 10 s or more, since heartbeats are no task events. */
 export function useWorkers() {
   const live = useLiveQueryOptions();
-  return useQuery({ queryKey: queryKeys.workers, queryFn: ({ signal }) => listWorkers(signal), ...live });
+  const poll = usePollInterval();
+  const refetchInterval = live.refetchInterval === false && poll !== false ? Math.max(poll, 10_000) : live.refetchInterval;
+  return useQuery({
+    queryKey: queryKeys.workers,
+    queryFn: ({ signal }) => listWorkers(signal),
+    ...live,
+    refetchInterval,
+  });
 }
 
 export function useSchedules() {
