@@ -70,3 +70,21 @@ test('the pause button closes the stream, and resume opens it again', async ({ p
   await page.getByRole('button', { name: /Resume/ }).click();
   await expect(indicator(page)).toHaveAttribute('data-state', 'live');
 });
+
+test("the overview's counters follow a task's events", async ({ page }) => {
+  const stats: number[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/stats/') stats.push(Date.now());
+  });
+  await page.goto('/');
+  await expect(indicator(page)).toHaveAttribute('data-state', 'live');
+  const success = page.locator('.count-card.success .count-value');
+  await expect(success).toHaveText(/\d/);
+  // The load and the new stream's refetch.
+  await expect.poll(() => stats.length).toBeGreaterThanOrEqual(2);
+  const before = Number((await success.innerText()).replace(/\D/g, ''));
+
+  await createTask(page, { task_name: 'add_numbers', args: [4, 5] });
+
+  await expect.poll(async () => Number((await success.innerText()).replace(/\D/g, '')), { timeout: 45_000 }).toBeGreaterThan(before);
+});
