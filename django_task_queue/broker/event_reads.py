@@ -131,8 +131,9 @@ class EventReads:
             for name, last in zip(queue_names, found, strict=True)
         }
 
-    def read_events(self, after: Mapping[str, str], block_ms: int) -> list[StreamEvent]:
-        """The events after each queue's entry id, waiting up to `block_ms` for the first."""
+    def read_events(self, after: Mapping[str, str], block_ms: int | None) -> list[StreamEvent]:
+        """The events after each queue's entry id, waiting up to `block_ms` for the first (None:
+        not at all)."""
         streams: dict[Any, Any] = {
             self.keys.queue(name).events: entry for name, entry in after.items()
         }
