@@ -138,7 +138,8 @@ async def _measure(
     for reader in readers:
         reader.cancel()
     failures = [
-        r for r in await asyncio.gather(*readers, return_exceptions=True)
+        r
+        for r in await asyncio.gather(*readers, return_exceptions=True)
         if isinstance(r, Exception) and not isinstance(r, asyncio.CancelledError)
     ]
     if failures:
