@@ -78,7 +78,9 @@ class EventStream:
     def __init__(self, base: str, query: str = "", headers: dict[str, str] | None = None) -> None:
         host = base.removeprefix("http://")
         self.connection = http.client.HTTPConnection(host, timeout=30)
-        self.connection.request("GET", f"/api/events/{query}", headers=headers or {})
+        # As a browser's EventSource asks.
+        asked = {"Accept": "text/event-stream", "Cache-Control": "no-cache", **(headers or {})}
+        self.connection.request("GET", f"/api/events/{query}", headers=asked)
         self.response = self.connection.getresponse()
         self.comments = 0
 

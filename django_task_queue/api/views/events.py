@@ -49,6 +49,11 @@ class EventFilterSerializer(serializers.Serializer[object]):
 class EventsGate(ApiView):
     """The API's authentication, permissions and checks for a stream about to open."""
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A stream's client accepts text/event-stream, which no renderer of the API writes: a
+        # refusal still answers in the JSON envelope rather than 406.
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request: Request) -> Response:
         params = EventFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
