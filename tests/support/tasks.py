@@ -223,3 +223,9 @@ def python_loop(duration_s: float) -> str:
     while time.monotonic() < deadline:
         spins += 1
     return "finished"
+
+
+@task_registry.register("test_echo", max_retries=0)
+def echo(value: Any) -> Any:
+    """Return what it was given (a workflow step's input, as received)."""
+    return value

@@ -1,0 +1,189 @@
+"""Workflows against the real PostgreSQL and Redis, with an in-process worker: result passing,
+the chord's callback, failures, cancel and retry."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from django_task_queue.broker.client import Broker
+from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
+from django_task_queue.models import Task, Workflow, WorkflowStep
+from django_task_queue.services import TaskSpec, cancel, retry
+from django_task_queue.workflows import cancel_workflow, chain, chord, group
+from tests.support.drain import work_until
+
+
+def _workflow(workflow: Workflow) -> Workflow:
+    return Workflow.objects.get(pk=workflow.pk)
+
+
+def _finished(workflow: Workflow) -> bool:
+    """Ended, and none of its members still running (a success a worker has yet to record)."""
+    running = Task.objects.filter(workflow_id=workflow.pk, status="processing")
+    return _workflow(workflow).status != "running" and not running.exists()
+
+
+def _step(workflow: Workflow, path: str) -> WorkflowStep:
+    return WorkflowStep.objects.get(workflow_id=workflow.pk, path=path)
+
+
+def _task(workflow: Workflow, path: str) -> Task:
+    return Task.objects.get(pk=_step(workflow, path).task_id)
+
+
+def _failing() -> TaskSpec:
+    return TaskSpec("failing_task", max_retries=0)
+
+
+def test_a_chain_passes_each_result_to_the_next_step(stores: Broker) -> None:
+    workflow = chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    assert _workflow(workflow).status == "success"
+    second = _task(workflow, "chain[1]")
+    assert (second.args, second.result, second.workflow_id) == ([3, 10], 13, workflow.pk)
+
+
+def test_only_the_first_runnable_steps_get_task_rows(stores: Broker) -> None:
+    workflow = chain(
+        group(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [3, 4])),
+        TaskSpec("process_data"),
+    ).enqueue()
+
+    assert Task.objects.filter(workflow_id=workflow.pk).count() == 2
+    assert _step(workflow, "chain[1]").state == "waiting"
+    assert stores.depths(["default"])["default"].ready == 2
+
+
+def test_a_chord_callback_receives_the_results_in_group_order(stores: Broker) -> None:
+    workflow = chord(
+        group(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [3, 4])),
+        TaskSpec("process_data", kwargs={"operation": "sum"}),
+    ).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    callback = _task(workflow, "chord.then")
+    assert callback.args == [[3, 7]]
+    assert callback.result == {"operation": "sum", "result": 10, "count": 2}
+    assert _workflow(workflow).status == "success"
+
+
+def test_groups_and_chains_nest(stores: Broker) -> None:
+    workflow = chain(
+        TaskSpec("add_numbers", [1, 1]),
+        group(
+            chain(TaskSpec("add_numbers", [1]), TaskSpec("add_numbers", [1])),
+            TaskSpec("add_numbers", [5]),
+        ),
+        TaskSpec("process_data"),
+    ).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    assert _task(workflow, "chain[2]").args == [[4, 7]]
+    assert _workflow(workflow).status == "success"
+
+
+def test_a_failing_member_fails_the_workflow_and_cancels_what_cannot_run(stores: Broker) -> None:
+    workflow = chain(
+        group(_failing(), TaskSpec("add_numbers", [1, 2])),
+        TaskSpec("process_data"),
+    ).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    stored = _workflow(workflow)
+    failed = _task(workflow, "chain[0].group[0]")
+    assert stored.status == "failed"
+    assert "chain[0].group[0]" in (stored.reason or "")
+    assert str(failed.id) in (stored.reason or "")
+    callback = _step(workflow, "chain[1]")
+    assert callback.state == "cancelled"
+    assert "chain[0].group[0]" in (callback.reason or "")
+    assert callback.task_id is None
+
+
+def test_a_group_that_allows_failures_gives_the_callback_null_in_their_places(
+    stores: Broker,
+) -> None:
+    workflow = chord(
+        group(TaskSpec("add_numbers", [1, 2]), _failing(), allow_failures=True),
+        TaskSpec("test_echo"),
+    ).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    assert _task(workflow, "chord.then").result == [3, None]
+    assert _workflow(workflow).status == "success"
+
+
+def test_a_workflow_enqueued_in_a_rolled_back_transaction_leaves_no_row(stores: Broker) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
+        raise RuntimeError("the caller's transaction fails")
+
+    assert (Workflow.objects.count(), WorkflowStep.objects.count(), Task.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    assert stores.depths(["default"])["default"].ready == 0
+
+
+def test_an_unknown_task_anywhere_is_refused_naming_its_path(stores: Broker) -> None:
+    with pytest.raises(TaskValidationError) as raised:
+        chain(
+            TaskSpec("add_numbers", [1, 2]), group(TaskSpec("add_numbers", [1]), TaskSpec("nope"))
+        ).enqueue()
+
+    assert raised.value.field == "chain[1].group[1].task_name"
+    assert Workflow.objects.count() == 0
+
+
+def test_a_step_that_cannot_take_the_previous_result_is_refused(stores: Broker) -> None:
+    with pytest.raises(TaskValidationError) as raised:
+        chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [1, 2])).enqueue()
+
+    assert raised.value.field == "chain[1].args"
+
+
+def test_cancelling_a_workflow_cancels_its_waiting_members(stores: Broker) -> None:
+    workflow = group(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [3, 4])).enqueue()
+
+    cancelled = cancel_workflow(workflow.pk)
+
+    assert cancelled.status == "cancelled"
+    assert set(Task.objects.values_list("status", flat=True)) == {"cancelled"}
+    with pytest.raises(InvalidTransitionError):
+        cancel_workflow(workflow.pk)
+
+
+def test_cancelling_a_member_fails_its_workflow(stores: Broker) -> None:
+    workflow = chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
+
+    cancel(_task(workflow, "chain[0]").id)
+
+    stored = _workflow(workflow)
+    assert stored.status == "failed"
+    assert _step(workflow, "chain[1]").state == "cancelled"
+
+
+def test_retrying_a_failed_member_resumes_its_workflow(stores: Broker) -> None:
+    workflow = chain(
+        group(TaskSpec("add_numbers", [1, 2]), TaskSpec("failing_task", [True], max_retries=0)),
+        TaskSpec("test_echo"),
+    ).enqueue()
+    work_until(lambda: _finished(workflow))
+    failed = _task(workflow, "chain[0].group[1]")
+    assert _workflow(workflow).status == "failed"
+
+    # The member is fixed (here: told not to fail) and retried.
+    Task.objects.filter(pk=failed.pk).update(args=[False])
+    retry(failed.id)
+    work_until(lambda: _finished(workflow))
+
+    assert _workflow(workflow).status == "success"
+    assert _task(workflow, "chain[1]").result == [3, "Task completed successfully"]
