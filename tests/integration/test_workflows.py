@@ -29,7 +29,9 @@ def _step(workflow: Workflow, path: str) -> WorkflowStep:
 
 
 def _task(workflow: Workflow, path: str) -> Task:
-    return Task.objects.get(pk=_step(workflow, path).task_id)
+    task_id = _step(workflow, path).task_id
+    assert task_id is not None
+    return Task.objects.get(pk=task_id)
 
 
 def _failing() -> TaskSpec:
@@ -121,9 +123,8 @@ def test_a_group_that_allows_failures_gives_the_callback_null_in_their_places(
 
 
 def test_a_workflow_enqueued_in_a_rolled_back_transaction_leaves_no_row(stores: Broker) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
-        raise RuntimeError("the caller's transaction fails")
+    with pytest.raises(RuntimeError, match="the caller's transaction fails"):
+        _enqueue_then_fail()
 
     assert (Workflow.objects.count(), WorkflowStep.objects.count(), Task.objects.count()) == (
         0,
@@ -187,3 +188,9 @@ def test_retrying_a_failed_member_resumes_its_workflow(stores: Broker) -> None:
 
     assert _workflow(workflow).status == "success"
     assert _task(workflow, "chain[1]").result == [3, "Task completed successfully"]
+
+
+def _enqueue_then_fail() -> None:
+    with transaction.atomic():
+        chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
+        raise RuntimeError("the caller's transaction fails")
