@@ -9,6 +9,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { TaskDetailPage } from './pages/TaskDetailPage';
 import { TasksPage } from './pages/TasksPage';
 import { WorkersPage } from './pages/WorkersPage';
+import { WorkflowPage } from './pages/WorkflowPage';
 
 /** The routes; Django serves index.html for every non-API path so that deep links work. */
 export function App() {
@@ -19,6 +20,7 @@ export function App() {
           <Route index element={<OverviewPage />} />
           <Route path="tasks" element={<TasksPage />} />
           <Route path="tasks/:id" element={<TaskDetailPage />} />
+          <Route path="workflows/:id" element={<WorkflowPage />} />
           <Route path="failures" element={<FailuresPage />} />
           <Route path="workers" element={<WorkersPage />} />
           <Route path="create" element={<CreateTaskPage />} />

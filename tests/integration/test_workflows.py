@@ -48,6 +48,15 @@ def test_a_chain_passes_each_result_to_the_next_step(stores: Broker) -> None:
     assert (second.args, second.result, second.workflow_id) == ([3, 10], 13, workflow.pk)
 
 
+def test_a_django_task_is_a_step_named_by_its_module_path(stores: Broker) -> None:
+    step = "tests.support.django_tasks.add"
+    workflow = chain(TaskSpec(step, [1, 2]), TaskSpec(step, [10])).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    assert _task(workflow, "chain[1]").result == 13
+
+
 def test_only_the_first_runnable_steps_get_task_rows(stores: Broker) -> None:
     workflow = chain(
         group(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [3, 4])),

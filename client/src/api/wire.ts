@@ -43,6 +43,7 @@ export interface WireTask {
   started_at: string | null;
   completed_at: string | null;
   next_retry_at: string | null;
+  workflow_id?: string | null;
 }
 
 export interface WireAttempt {
@@ -176,4 +177,36 @@ export interface WireTaskCreate {
   queue_name?: string;
   run_after?: string | null;
   countdown?: number;
+}
+
+export interface WireWorkflowStep {
+  kind: string;
+  path: string;
+  state: string;
+  reason: string | null;
+  allow_failures: boolean;
+  task_name: string | null;
+  task_id: string | null;
+  task_status: string | null;
+  steps: WireWorkflowStep[];
+}
+
+export interface WireWorkflowProgress {
+  total: number;
+  waiting: number;
+  running: number;
+  success: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface WireWorkflowDetail {
+  id: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  progress: WireWorkflowProgress;
+  tree: WireWorkflowStep;
 }

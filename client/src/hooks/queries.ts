@@ -5,6 +5,7 @@ import {
   getMe,
   getStats,
   getTask,
+  getWorkflow,
   listFailures,
   listTaskFunctions,
   listTasks,
@@ -20,6 +21,7 @@ export const queryKeys = {
   stats: (minutes: number) => ['stats', minutes] as const,
   tasks: (search: string) => ['tasks', search] as const,
   task: (id: string) => ['task', id] as const,
+  workflow: (id: string) => ['workflow', id] as const,
   failures: (minutes: number) => ['failures', minutes] as const,
   workers: ['workers'] as const,
   taskFunctions: ['task-functions'] as const,
@@ -55,6 +57,16 @@ export function useTask(id: string) {
   return useQuery({
     queryKey: queryKeys.task(id),
     queryFn: ({ signal }) => getTask(id, signal),
+    refetchInterval,
+  });
+}
+
+/** A workflow with its tree, polled like a task so its graph updates live. */
+export function useWorkflow(id: string) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.workflow(id),
+    queryFn: ({ signal }) => getWorkflow(id, signal),
     refetchInterval,
   });
 }

@@ -70,4 +70,11 @@ describe('TaskDetailPage', () => {
     renderDetail();
     expect(await screen.findByText(/No task has the id/)).toBeInTheDocument();
   });
+  it('links a workflow step to its workflow', async () => {
+    mockFetch({
+      [`GET /api/tasks/${ID}/`]: ok(wireTaskDetail({ id: ID, workflow_id: 'wf-1' })),
+    });
+    renderDetail();
+    expect(await screen.findByRole('link', { name: 'workflow' })).toHaveAttribute('href', '/workflows/wf-1');
+  });
 });
