@@ -3,13 +3,25 @@ the chord's callback, failures, cancel and retry."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
+from pytest_django.fixtures import Settings
 
+import tests.support.django_tasks  # noqa: F401  (imported, its Django tasks can be named)
 from django_task_queue.broker.client import Broker
 from django_task_queue.exceptions import InvalidTransitionError, TaskValidationError
 from django_task_queue.models import Task, Workflow, WorkflowStep
+from django_task_queue.outcomes import ClaimedTask, Completed
 from django_task_queue.services import TaskSpec, cancel, retry
+from django_task_queue.transitions import (
+    claim_batch,
+    complete_many,
+    reap_expired_leases,
+    release_worker_tasks,
+)
 from django_task_queue.workflows import cancel_workflow, chain, chord, group
 from tests.support.drain import work_until
 
@@ -203,3 +215,60 @@ def _enqueue_then_fail() -> None:
     with transaction.atomic():
         chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
         raise RuntimeError("the caller's transaction fails")
+
+
+def _claim(broker: Broker, worker_id: str) -> ClaimedTask:
+    claimed = claim_batch(broker, ["default"], worker_id, 1)
+    assert claimed
+    return claimed[0]
+
+
+def _expire_lease(task: ClaimedTask) -> None:
+    Task.objects.filter(pk=task.id).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_member_run_twice_makes_one_callback(stores: Broker) -> None:
+    workflow = chord(group(TaskSpec("add_numbers", [1, 2])), TaskSpec("test_echo")).enqueue()
+    stale = _claim(stores, "stale-worker")
+    _expire_lease(stale)
+    reap_expired_leases(stores)
+    fresh = _claim(stores, "fresh-worker")
+
+    # Both attempts ran to the end; the fresh one's outcome is recorded, the stale one fenced.
+    complete_many(stores, [Completed(fresh, "3", 1, timezone.now())])
+    complete_many(stores, [Completed(stale, "3", 1, timezone.now())])
+    work_until(lambda: _finished(workflow))
+
+    assert Task.objects.filter(workflow_id=workflow.pk, task_name="test_echo").count() == 1
+    assert _task(workflow, "chord.then").result == [3]
+
+
+def test_a_member_the_reaper_fails_for_good_fails_its_workflow(
+    stores: Broker, settings: Settings
+) -> None:
+    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 1}
+    workflow = chain(TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [10])).enqueue()
+    _expire_lease(_claim(stores, "dead-host"))
+
+    reap_expired_leases(stores)
+
+    stored = _workflow(workflow)
+    assert stored.status == "failed"
+    assert "chain[0]" in (stored.reason or "")
+    assert "Lost 1 times" in (stored.reason or "")
+    assert _step(workflow, "chain[1]").state == "cancelled"
+
+
+def test_a_member_its_supervisor_settles_as_failed_fails_its_workflow(
+    stores: Broker, settings: Settings
+) -> None:
+    settings.TASK_QUEUE = {**settings.TASK_QUEUE, "MAX_LOST_ATTEMPTS": 1}
+    workflow = chord(group(TaskSpec("add_numbers", [1, 2])), TaskSpec("test_echo")).enqueue()
+    member = _claim(stores, "dead-process")
+
+    release_worker_tasks(
+        stores, "dead-process", [(member.id, member.attempt)], outcome="lost", reason="killed"
+    )
+
+    assert _workflow(workflow).status == "failed"
+    assert _step(workflow, "chord.then").state == "cancelled"
