@@ -8,7 +8,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup deps client-deps client-build run test test-python test-redis62 test-client test-e2e lint format bench clean
+.PHONY: help setup deps system-deps client-deps client-build run test test-python test-redis62 test-client test-e2e lint format bench clean
 
 help:
 	@echo "make run    set everything up and start the API, workers and dashboard on http://127.0.0.1:$(PORT)"
@@ -24,6 +24,14 @@ $(UV):
 	@touch $@
 
 deps: .venv/.synced
+
+# Debian's servers the tests start on their own ports (PgBouncer in front of PostgreSQL), when
+# this machine lacks them and may install them.
+system-deps:
+	@if [ ! -x /usr/sbin/pgbouncer ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's pgbouncer for the tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; \
+	fi
 
 client/node_modules/.installed: client/package.json client/package-lock.json
 	cd client && npm ci --no-audit --no-fund
@@ -41,7 +49,7 @@ setup: deps client-build
 run: setup
 	$(PY) scripts/run_stack.py
 
-test: deps client-build lint
+test: deps system-deps client-build lint
 	$(PY) scripts/with_services.py -- $(MAKE) --no-print-directory test-python test-client test-e2e
 	$(PY) scripts/with_services.py --embedded-redis -- $(MAKE) --no-print-directory test-redis62
 

@@ -79,6 +79,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) a session lives only
+# for a transaction: nothing may be prepared for later (PgBouncer before 1.21 cannot keep
+# prepared statements) and no cursor may outlive its transaction (docs/deployment.md).
+TRANSACTION_POOLING = _env_flag("DATABASE_TRANSACTION_POOLING", default=False)
+if TRANSACTION_POOLING:
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None}
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -133,7 +140,13 @@ TASK_QUEUE = {
     ],
     # Local development leaves the API open so the seed's curl examples work as written.
     "API_OPEN": _env_flag("TASK_QUEUE_API_OPEN", default=DEBUG),
+    # A periodic task to watch in the dashboard: every run_worker runs the scheduler, and each
+    # minute becomes one task however many run (docs/schedules.md).
+    "SCHEDULES": {"example-heartbeat": {"task": "record_heartbeat", "cron": "* * * * *"}},
 }
+
+if TRANSACTION_POOLING:
+    TASK_QUEUE["PREPARE_STATEMENTS"] = False
 
 # Tests and benchmarks tune the queue of worker subprocesses with a JSON object of overrides.
 TASK_QUEUE.update(json.loads(os.environ.get("TASK_QUEUE_OVERRIDES", "{}")))

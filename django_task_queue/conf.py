@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +55,12 @@ class TaskQueueSettings:
     # process's main thread, where SIGALRM interrupts any code at its timeout; more run plain
     # functions on that many threads and `async def` ones on an event loop (docs/decisions.md).
     CONCURRENCY: int = 1
+    # Periodic tasks defined in settings, by schedule name (schedules/definitions.py says what
+    # each may hold); the others are declared next to their task function.
+    SCHEDULES: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    # Whether this run_worker's supervisor enqueues the schedules' ticks (every one may: each
+    # tick becomes one task however many try it).
+    SCHEDULER: bool = True
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False
@@ -102,12 +110,30 @@ def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
     return parsed
 
 
+def _checked_schedules(value: Any) -> Mapping[str, Mapping[str, Any]]:
+    """The shape only: schedules/definitions.py checks each entry once the tasks are known."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(key, str) and isinstance(entry, Mapping) for key, entry in value.items()
+    ):
+        raise ConfigurationError(
+            "TASK_QUEUE['SCHEDULES'] must map schedule names to dicts "
+            "(task, cron or every, and options)"
+        )
+    return MappingProxyType(dict(value))
+
+
 def _checked(name: str, value: Any) -> Any:
-    default = getattr(TaskQueueSettings, name)
+    if name == "SCHEDULES":
+        return _checked_schedules(value)
     if name in {"TASK_MODULES", "TASK_IMPORT_PREFIXES"}:
         if isinstance(value, str) or not all(isinstance(m, str) and m for m in value):
             raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a list of modules")
         return tuple(value)
+    return _checked_scalar(name, value)
+
+
+def _checked_scalar(name: str, value: Any) -> Any:
+    default = getattr(TaskQueueSettings, name)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be True or False")

@@ -11,9 +11,9 @@
 
 Each verb, who performs it and where it lives: every verb but enqueue is in `transitions/`,
 whose `__init__` lists them all.
-- enqueue (producer; services/producer.py): a new row starts PENDING (with `run_after` it waits
-  in Redis' delayed set); a workflow's step gets its row when it becomes runnable
-  (workflows/steps.py).
+- enqueue (producer; services/producer.py, or a schedule's tick; schedules/state.py): a new row
+  starts PENDING (with `run_after` it waits in Redis' delayed set); a workflow's step gets its
+  row when it becomes runnable (workflows/steps.py).
 - claim (worker; transitions/claim.py): PENDING or RETRY → PROCESSING; the attempt number goes
   up by one.
 - complete (worker; transitions/claim.py): PROCESSING → SUCCESS, fenced by the attempt number.

@@ -14,6 +14,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from django_task_queue.django_task_finder import find_django_task
 from django_task_queue.exceptions import RegistryError, UnknownTaskError
+from django_task_queue.schedules.rules import Rule
 from django_task_queue.task_options import (
     DEFAULT_KEYWORDS,
     TaskDefaults,
@@ -36,6 +37,8 @@ class TaskFunction:
     options: TaskOptions
     # Set for a function decorated with Django's `@task` (see django_task_queue/backends.py).
     django_task: Any = None
+    # Its periodic schedule, named as the task (see schedules/).
+    schedule: Rule | None = None
 
     @property
     def takes_context(self) -> bool:
@@ -67,19 +70,33 @@ class TaskRegistry:
         self._tasks: dict[str, TaskFunction] = {}
 
     def register(
-        self, name: str | None = None, **defaults: Unpack[TaskDefaults]
+        self,
+        name: str | None = None,
+        *,
+        schedule: Rule | None = None,
+        **defaults: Unpack[TaskDefaults],
     ) -> Callable[[F], F]:
-        """Decorator registering a function under `name` (default: the function's name)."""
+        """Decorator registering a function under `name` (default: the function's name), run
+        periodically when given a `schedule` (`schedules.cron(...)` or `schedules.every(...)`)."""
         refuse_unknown(defaults, DEFAULT_KEYWORDS, "register")
+        if schedule is not None and not isinstance(schedule, Rule):
+            raise RegistryError("schedule= takes schedules.cron(...) or schedules.every(...)")
         options = from_keywords(defaults)
 
         def decorator(func: F) -> F:
-            self.add(name or func.__name__, func, options)
+            self.add(name or func.__name__, func, options, schedule=schedule)
             return func
 
         return decorator
 
-    def add(self, name: str, func: Callable[..., Any], options: TaskOptions | None = None) -> None:
+    def add(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        options: TaskOptions | None = None,
+        *,
+        schedule: Rule | None = None,
+    ) -> None:
         """Register `func` as `name`; re-registering the same function is a no-op."""
         if not name or not isinstance(name, str):
             raise RegistryError("A task function needs a non-empty string name.")
@@ -89,7 +106,9 @@ class TaskRegistry:
                 f"Task name {name!r} is already registered to "
                 f"{existing.func.__module__}.{existing.func.__qualname__}."
             )
-        self._tasks[name] = TaskFunction(name=name, func=func, options=options or TaskOptions())
+        self._tasks[name] = TaskFunction(
+            name=name, func=func, options=options or TaskOptions(), schedule=schedule
+        )
 
     def unregister(self, name: str) -> None:
         self._tasks.pop(name, None)

@@ -76,3 +76,21 @@ async def fetch_url(url: str, latency_ms: float = 100) -> dict[str, Any]:
     a worker with `--concurrency 500` can wait on 500 of these at once with no thread each."""
     await asyncio.sleep(latency_ms / 1000)
     return {"url": url, "status": 200, "latency_ms": latency_ms}
+
+
+@task_registry.register("record_heartbeat", timeout=30)
+def record_heartbeat() -> dict[str, Any]:
+    """The example project's schedule runs this every minute (TASK_QUEUE["SCHEDULES"] in
+    config/settings.py): how many tasks finished in the minute before, as the dashboard shows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from django_task_queue.models import Task
+
+    since = timezone.now() - timedelta(minutes=1)
+    finished = Task.objects.filter(completed_at__gte=since)
+    return {
+        "succeeded_last_minute": finished.filter(status="success").count(),
+        "failed_last_minute": finished.filter(status="failed").count(),
+    }

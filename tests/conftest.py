@@ -121,10 +121,18 @@ def start_worker(stores: Broker, tmp_path: Path) -> Iterator[Callable[..., Worke
     started: list[WorkerProcess] = []
 
     def start(
-        *args: str, overrides: dict[str, Any] | None = None, database: str | None = None
+        *args: str,
+        overrides: dict[str, Any] | None = None,
+        database: str | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> WorkerProcess:
         process = WorkerProcess(
-            tmp_path, *args, overrides=overrides, name=f"w{len(started)}", database=database
+            tmp_path,
+            *args,
+            overrides=overrides,
+            name=f"w{len(started)}",
+            database=database,
+            extra_env=extra_env,
         )
         started.append(process)
         return process

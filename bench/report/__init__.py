@@ -13,6 +13,7 @@ from bench.report.markdown import complete, table
 from bench.report.targets import context_notes, targets
 
 PLOT = "benchmarks.png"
+FEATURES_DIR = env.ROOT / "bench" / "features"
 
 
 def render(data: dict[str, Any], plot: bool) -> str:
@@ -91,8 +92,26 @@ def render(data: dict[str, Any], plot: bool) -> str:
         "",
         sections.monitoring(data),
         "",
+        *features(),
     ]
     return "\n".join(parts)
+
+
+def features() -> list[str]:
+    """The figures of our own features that no peer has (bench/features/*.md, each written by its
+    own script), kept across regenerations of this page."""
+    found = sorted(FEATURES_DIR.glob("*.md"))
+    if not found:
+        return []
+    parts = [
+        "## 8. Features without a peer to compare",
+        "",
+        "Each measured by its own script, on this machine; the script and its date are named.",
+        "",
+    ]
+    for path in found:
+        parts += [path.read_text().strip(), ""]
+    return parts
 
 
 def write(data: dict[str, Any]) -> None:

@@ -77,3 +77,32 @@ export async function createFailedTask(page: Page): Promise<ApiTask> {
 export function titleBadge(page: Page) {
   return page.locator('h1 .badge.status');
 }
+
+export interface ApiSchedule {
+  name: string;
+  enabled: boolean;
+  orphaned: boolean;
+  last_task_id: string | null;
+  recent_runs?: { task_id: string }[];
+}
+
+/** GET /api/schedules/{name}/ from the page. */
+export async function fetchSchedule(page: Page, name: string): Promise<ApiSchedule> {
+  return page.evaluate(async (scheduleName) => {
+    const response = await fetch(`/api/schedules/${encodeURIComponent(scheduleName)}/`, { credentials: 'same-origin' });
+    return ((await response.json()) as { data: ApiSchedule }).data;
+  }, name);
+}
+
+/** POST /api/schedules/{name}/resume/ from the page (clean-up of a test that paused it). */
+export async function resumeSchedule(page: Page, name: string): Promise<number> {
+  return page.evaluate(async (scheduleName) => {
+    const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='))?.split('=')[1] ?? '';
+    const response = await fetch(`/api/schedules/${encodeURIComponent(scheduleName)}/resume/`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-CSRFToken': token },
+    });
+    return response.status;
+  }, name);
+}

@@ -6,6 +6,8 @@ import { FailuresPage } from './pages/FailuresPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { ScheduleDetailPage } from './pages/ScheduleDetailPage';
+import { SchedulesPage } from './pages/SchedulesPage';
 import { TaskDetailPage } from './pages/TaskDetailPage';
 import { TasksPage } from './pages/TasksPage';
 import { WorkersPage } from './pages/WorkersPage';
@@ -23,6 +25,8 @@ export function App() {
           <Route path="workflows/:id" element={<WorkflowPage />} />
           <Route path="failures" element={<FailuresPage />} />
           <Route path="workers" element={<WorkersPage />} />
+          <Route path="schedules" element={<SchedulesPage />} />
+          <Route path="schedules/:name" element={<ScheduleDetailPage />} />
           <Route path="create" element={<CreateTaskPage />} />
           <Route path="login" element={<LoginPage />} />
           <Route path="*" element={<NotFoundPage />} />

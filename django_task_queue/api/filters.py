@@ -60,6 +60,9 @@ class TaskFilter(filters.FilterSet):  # type: ignore[misc]  # (django-filter has
     )
     queue_name = filters.CharFilter(max_length=100)
     task_name = filters.CharFilter(max_length=200)
+    schedule_name = filters.CharFilter(
+        max_length=200, help_text="The tasks a schedule made (its ticks and its runs now)."
+    )
     search = filters.CharFilter(
         method="filter_search",
         max_length=200,

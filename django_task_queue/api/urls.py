@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, fallback, monitoring, tasks, workflows
+from django_task_queue.api.views import auth, fallback, monitoring, schedules, tasks, workflows
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -18,6 +18,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         workflows.WorkflowCancelView.as_view(),
         name="dtq-workflow-cancel",
     ),
+    path("schedules/", schedules.ScheduleCollectionView.as_view(), name="dtq-schedules"),
+    path("schedules/<str:name>/", schedules.ScheduleDetailView.as_view(), name="dtq-schedule"),
+    path(
+        "schedules/<str:name>/pause/",
+        schedules.SchedulePauseView.as_view(),
+        name="dtq-schedule-pause",
+    ),
+    path(
+        "schedules/<str:name>/resume/",
+        schedules.ScheduleResumeView.as_view(),
+        name="dtq-schedule-resume",
+    ),
+    path("schedules/<str:name>/run/", schedules.ScheduleRunView.as_view(), name="dtq-schedule-run"),
     path("stats/", monitoring.StatsView.as_view(), name="dtq-stats"),
     path("failures/", monitoring.FailuresView.as_view(), name="dtq-failures"),
     path("workers/", monitoring.WorkersView.as_view(), name="dtq-workers"),

@@ -16,6 +16,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
 | `<p>:epoch`                | string | set once the index is built; missing = data was lost    |
+| `<p>:turn:<loop>`          | string | who runs a one-at-a-time maintenance loop now (expires) |
 | `<p>:metrics:counters`     | hash   | (counter, queue, task name) → count, for /metrics       |
 | `<p>:metrics:histograms`   | hash   | (histogram, queue, bucket) → count; (…, sum) → seconds  |
 """
@@ -66,6 +67,9 @@ class KeySpace:
     @property
     def epoch(self) -> str:
         return f"{self.prefix}:epoch"
+
+    def turn(self, loop: str) -> str:
+        return f"{self.prefix}:turn:{loop}"
 
     @property
     def metrics_counters(self) -> str:

@@ -27,6 +27,16 @@ class Upkeep(ScriptRunner):
         with _translated():
             return bool(self.client.set(self.keys.epoch, "1", nx=True))
 
+    def take_turn(self, loop: str, holder: str, ttl_ms: int) -> bool:
+        """Whether `holder` may run `loop` now, alone: True until it ends its turn or `ttl_ms`
+        passes (a holder that died frees it then). Losing the key to a flush lets two run at
+        once, which the loops allow: they are idempotent, the turn only saves their work."""
+        with _translated():
+            return bool(self.client.set(self.keys.turn(loop), holder, nx=True, px=ttl_ms))
+
+    def end_turn(self, loop: str, holder: str) -> None:
+        self._run("end_turn", [self.keys.turn(loop)], [holder])
+
     def queue_names(self) -> set[str]:
         with _translated():
             return {

@@ -72,6 +72,8 @@ QUEUE_DEPTH: Final = "dtq_queue_depth"
 QUEUE_DEPTH_HELP: Final = (
     "Tasks in Redis per queue: ready now, delayed (retry or run_after), processing (leased)."
 )
+SCHEDULE_LAG: Final = "dtq_schedule_lag_seconds"
+SCHEDULE_LAG_HELP: Final = "How late each schedule's last tick was enqueued, after its instant."
 WORKERS_ALIVE: Final = "dtq_workers_alive"
 WORKERS_ALIVE_HELP: Final = "Worker processes whose heartbeat record is live."
 

@@ -1,16 +1,19 @@
 """What one /metrics scrape reports: the stored counters and histograms, queue depths, live workers.
 
-Everything comes from Redis in a handful of round trips; PostgreSQL is not queried, so a scrape
-stays cheap however large the task table grows.
+Everything comes from Redis in a handful of round trips but the schedules' lag, read from their
+own small table: the task table is never queried, so a scrape stays cheap however large it grows.
 """
 
 from __future__ import annotations
+
+from django.db import DatabaseError
 
 from django_task_queue.broker.client import Broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.broker.metrics import MetricsStore, MetricValues
 from django_task_queue.metrics import definitions as defs
 from django_task_queue.metrics.exposition import Family, Sample, histogram_samples
+from django_task_queue.models import Schedule
 
 
 def collect(broker: Broker) -> list[Family]:
@@ -26,7 +29,21 @@ def collect(broker: Broker) -> list[Family]:
         *_histogram_families(values),
         _depth_family(depths),
         Family(defs.WORKERS_ALIVE, "gauge", defs.WORKERS_ALIVE_HELP, [Sample((), len(workers))]),
+        *_schedule_families(),
     ]
+
+
+def _schedule_families() -> list[Family]:
+    try:
+        lags = list(
+            Schedule.objects.filter(last_lag_s__isnull=False)
+            .order_by("name")
+            .values_list("name", "last_lag_s")
+        )
+    except DatabaseError:  # PostgreSQL down: the rest of the scrape still answers
+        return []
+    samples = [Sample((("schedule", name),), lag_s) for name, lag_s in lags if lag_s is not None]
+    return [Family(defs.SCHEDULE_LAG, "gauge", defs.SCHEDULE_LAG_HELP, samples)]
 
 
 def _counter_families(values: MetricValues) -> list[Family]:

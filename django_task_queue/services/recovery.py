@@ -1,13 +1,14 @@
 """Maintenance of the Redis index: promote due tasks, sweep stale leases, reconcile Redis with
 PostgreSQL. (The reaper, which changes statuses, is a transition: transitions/leases.py.)
 
-Each is safe to run from every worker at once: PostgreSQL is read under an advisory lock, and
-every Redis change is an idempotent script.
+Each is safe to run from every worker at once: the reconciler reads PostgreSQL in its turn (one
+process at a time), and every Redis change is an idempotent script.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,7 +24,8 @@ from django_task_queue.timeutil import to_ms
 
 logger = logging.getLogger(__name__)
 
-_RECONCILE_LOCK_ID = 0x64747172  # "dtqr": one reconciler at a time across all hosts
+# One reconciler at a time across all hosts; a holder that died frees the turn after this.
+_RECONCILE_TURN_MS = 600_000
 _BATCH = 1000
 
 
@@ -41,22 +43,23 @@ def sweep_stale_leases(broker: Broker) -> int:
 
 
 @contextmanager
-def _reconcile_lock() -> Iterator[bool]:
-    params = {"lock_id": _RECONCILE_LOCK_ID}
-    rows = store.write("reconcile_lock", params)
-    acquired = bool(rows and rows[0][0])
+def _reconcile_turn(broker: Broker) -> Iterator[bool]:
+    # A turn in Redis rather than a PostgreSQL session lock: behind a pooler in transaction
+    # mode (PgBouncer) a session lock stays on whichever server connection took it.
+    holder = uuid.uuid4().hex
+    acquired = broker.take_turn("reconciler", holder, _RECONCILE_TURN_MS)
     try:
         yield acquired
     finally:
         if acquired:
-            store.write("reconcile_unlock", params)
+            broker.end_turn("reconciler", holder)
 
 
 def reconcile(broker: Broker, *, grace_s: float | None = None) -> int | None:
     """Re-push every waiting task Redis lacks; None when another process is reconciling."""
     conf = get_settings()
     grace = conf.RECONCILE_GRACE_S if grace_s is None else grace_s
-    with _reconcile_lock() as acquired:
+    with _reconcile_turn(broker) as acquired:
         if not acquired:
             return None
         changed_before = timezone.now() - timedelta(seconds=grace)

@@ -270,3 +270,20 @@ SELECT name FROM names WHERE name IS NOT NULL LIMIT %(limit)s;
 
 -- name: ping --
 SELECT 1;
+
+-- name: schedule_rows --
+-- Every schedule's row (or the one named) with its latest run, by the dtq_task_schedule_tick
+-- index, backwards: one probe per schedule.
+SELECT s.name, s.task_name, s.cron, s.every_s, s.timezone, s.queue_name, s.priority,
+       s.catch_up, s.skip_if_running, s.enabled, s.next_tick_at, s.last_lag_s,
+       s.skipped_ticks, latest.id, latest.status, latest.scheduled_for
+FROM django_task_queue_schedule s
+LEFT JOIN LATERAL (
+    SELECT t.id, t.status, t.scheduled_for
+    FROM django_task_queue_task t
+    WHERE t.schedule_name = s.name
+    ORDER BY t.scheduled_for DESC
+    LIMIT 1
+) latest ON true
+WHERE %(name)s::text IS NULL OR s.name = %(name)s::text
+ORDER BY s.name;

@@ -13,3 +13,4 @@ class WorkerOptions:
     poll_interval_s: float = 1.0
     burst: bool = False
     maintenance: bool = True
+    scheduler: bool = True  # enqueue the schedules' ticks (schedules/scheduler.py)

@@ -1,7 +1,7 @@
 """The parent of a worker run: forks N worker processes, keeps the leases of the tasks they hold,
 settles those tasks when one ends or passes a hard timeout (see lease_keeper.py), restarts any
-that dies (with a back-off against crash loops), runs the maintenance loops, and stops
-everything on a signal."""
+that dies (with a back-off against crash loops), runs the scheduler and the maintenance loops,
+and stops everything on a signal."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from types import FrameType
 from django.db import connections
 
 from django_task_queue.conf import get_settings
+from django_task_queue.schedules.scheduler import Scheduler
 from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import EXIT_HARD_TIMEOUT
@@ -58,6 +59,7 @@ class Supervisor:
             for i in range(options.workers)
         ]
         self.maintenance = Maintenance() if options.maintenance else None
+        self.scheduler = Scheduler() if options.scheduler and not options.burst else None
         self.keeper = LeaseKeeper()
         self.signals_received = 0
         self.stop_requested_at: float | None = None
@@ -101,8 +103,11 @@ class Supervisor:
                 self._restart_due()
             self.keeper.keep(self.slots)
             wait_s = 0.2
-            if self.maintenance is not None and not self.signals_received:
-                wait_s = min(wait_s, self.maintenance.tick())
+            if not self.signals_received:
+                if self.scheduler is not None:
+                    wait_s = min(wait_s, self.scheduler.tick())
+                if self.maintenance is not None:
+                    wait_s = min(wait_s, self.maintenance.tick())
             # While PostgreSQL is down a stopping run does not wait past the kill for it: the
             # reaper settles what is left once the leases run out.
             settled = all(slot.settled for slot in self.slots) or self._past_kill()

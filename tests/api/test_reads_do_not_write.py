@@ -29,8 +29,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from django_task_queue.broker.client import Broker, get_broker, reset_broker
-from django_task_queue.models import Attempt, Task
+from django_task_queue.models import Attempt, Schedule, Task
 from django_task_queue.monitoring import rollup
+from django_task_queue.schedules import control
 from django_task_queue.services import enqueue
 from tests.api.conftest import set_task_queue, start_worker
 from tests.support.private_redis import private_redis
@@ -56,7 +57,8 @@ MUST_ANSWER = {
     "api/tasks/", "api/tasks/<uuid:pk>/", "api/stats/", "api/failures/", "api/workers/",
     "api/task-functions/", "api/health/", "api/auth/me/", "api/schema/", "metrics", "admin/",
     "admin/django_task_queue/task/", "admin/django_task_queue/task/<path:object_id>/change/",
-    "admin/django_task_queue/attempt/",
+    "admin/django_task_queue/attempt/", "api/schedules/", "api/schedules/<str:name>/",
+    "admin/django_task_queue/schedule/",
 }  # fmt: skip
 
 
@@ -68,6 +70,7 @@ class Rows:
     attempt: Attempt
     user: User
     group: Group
+    schedule: Schedule
 
 
 def leaf_routes(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
@@ -94,9 +97,10 @@ def example_path(route: str, rows: Rows) -> str:
         "admin/authtoken/tokenproxy/": rows.user.pk,
         "admin/django_task_queue/task/": rows.task.pk,
         "admin/django_task_queue/attempt/": rows.attempt.pk,
+        "admin/django_task_queue/schedule/": rows.schedule.pk,
         "admin/r/": rows.task.pk,  # view on site: the task of the content type below
     }
-    values = {"pk": rows.task.pk, "id": rows.user.pk}
+    values = {"pk": rows.task.pk, "id": rows.user.pk, "name": rows.schedule.pk}
     values["content_type_id"] = ContentType.objects.get_for_model(Task).pk
     for prefix, object_id in model_ids.items():
         if route.startswith(prefix):
@@ -159,7 +163,8 @@ def own_redis(settings: Settings, tmp_path: Path) -> Iterator[str]:
 
 
 def some_of_everything(broker: Broker) -> Rows:
-    """Tasks in every status, a rollup behind the clock, a live worker and a dead one."""
+    """Tasks in every status, a rollup behind the clock, a live worker and a dead one, a
+    schedule that ran."""
     now = timezone.now()
     waiting = enqueue("add_numbers", [1, 2])
     enqueue("add_numbers", [3, 4], countdown=3600)
@@ -181,7 +186,14 @@ def some_of_everything(broker: Broker) -> Rows:
     broker.client.delete(broker.keys.worker(dead))  # its record expired; the index still has it
     user = User.objects.create_superuser("admin", password="secret")
     Token.objects.create(user=user)
-    return Rows(task=waiting, attempt=attempt, user=user, group=Group.objects.create(name="ops"))
+    control.run_now("example-heartbeat")  # the example project's schedule, with a run
+    return Rows(
+        task=waiting,
+        attempt=attempt,
+        user=user,
+        group=Group.objects.create(name="ops"),
+        schedule=Schedule.objects.get(name="example-heartbeat"),
+    )
 
 
 @pytest.mark.django_db(transaction=True)

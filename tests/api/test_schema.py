@@ -23,7 +23,9 @@ def test_schema_endpoint_serves_an_openapi_3_document_of_every_endpoint(api: API
         "/api/tasks/", "/api/tasks/bulk/", "/api/tasks/{id}/", "/api/tasks/{id}/retry/",
         "/api/tasks/{id}/cancel/", "/api/stats/", "/api/failures/", "/api/workers/",
         "/api/task-functions/", "/api/health/", "/api/auth/me/", "/api/auth/login/",
-        "/api/auth/logout/",
+        "/api/auth/logout/", "/api/schedules/", "/api/schedules/{name}/",
+        "/api/schedules/{name}/pause/", "/api/schedules/{name}/resume/",
+        "/api/schedules/{name}/run/",
     }  # fmt: skip
     create = schema["paths"]["/api/tasks/"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {

@@ -4,12 +4,9 @@ claims and outcomes do not wait for the flush), and every task still ends succee
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ import pytest
 from tests.conftest import IN_CI
 from tests.support.markers import labels
 from tests.support.processes import ROOT, WorkerProcess, process_env, wait_for
+from tests.support.servers import as_owner, free_port, owned_workdir
 
 pytestmark = pytest.mark.e2e
 
@@ -28,28 +26,9 @@ StartWorker = Callable[..., WorkerProcess]
 TASKS = 2_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _postgres_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
     return found[-1].parent if found else None
-
-
-def _as_owner() -> tuple[list[str], str | None]:
-    """The prefix that runs a command as a user initdb accepts (it refuses root), and that user."""
-    if os.geteuid() != 0:
-        return [], None
-    for user in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(user)
-        except KeyError:
-            continue
-        return ["runuser", "-u", user, "--"], user
-    raise AssertionError("running as root, with no postgres or nobody user to run PostgreSQL as")
 
 
 class SparePostgres:
@@ -57,14 +36,10 @@ class SparePostgres:
 
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
-        self.port = _free_port()
-        # Not under pytest's tmp_path: its base directory is root's alone.
-        self.workdir = Path(tempfile.mkdtemp(prefix="dtq-pg-"))
+        self.port = free_port()
+        self.prefix, user = as_owner()
+        self.workdir = owned_workdir("dtq-pg-", user)
         self.data = self.workdir / "data"
-        self.prefix, user = _as_owner()
-        if user is not None:
-            entry = pwd.getpwnam(user)
-            os.chown(self.workdir, entry.pw_uid, entry.pw_gid)
 
     @property
     def url(self) -> str:

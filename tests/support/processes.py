@@ -56,18 +56,25 @@ def database_url() -> str:
 
 
 def process_env(
-    overrides: dict[str, Any] | None = None, *, database: str | None = None
+    overrides: dict[str, Any] | None = None,
+    *,
+    database: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of a `manage.py` process of the tests: their database (the test one
-    unless named), Redis keys, task modules and fast recovery."""
+    unless named), Redis keys, task modules and fast recovery, then `extra`."""
     return {
         **os.environ,
+        **(extra or {}),
         "DATABASE_URL": database or database_url(),
         "TASK_QUEUE_TASK_MODULES": TEST_TASK_MODULES,
         "TASK_QUEUE_OVERRIDES": json.dumps(
             {
                 "REDIS_URL": TEST_REDIS_URL,
                 "KEY_PREFIX": TEST_PREFIX,
+                # The example project's schedule would add tasks to every test's count; the
+                # schedule tests turn the scheduler on with their own schedules.
+                "SCHEDULER": False,
                 **FAST_RECOVERY,
                 **(overrides or {}),
             }
@@ -85,9 +92,10 @@ class WorkerProcess:
         overrides: dict[str, Any] | None = None,
         name: str = "w",
         database: str | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.log_path = log_dir / f"{name}.log"
-        env = process_env(overrides, database=database)
+        env = process_env(overrides, database=database, extra=extra_env)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--log-level=DEBUG", *args],

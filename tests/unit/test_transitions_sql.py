@@ -18,7 +18,7 @@ PACKAGE = Path(django_task_queue.__file__).parent
 
 # The named statements (of any .sql file in the package) that perform each verb.
 PERFORMED_BY: dict[str, set[str]] = {
-    "enqueue": {"insert_task", "insert_tasks", "insert_workflow_tasks"},
+    "enqueue": {"insert_task", "insert_tasks", "enqueue_ticks", "insert_workflow_tasks"},
     "claim": {"complete_and_claim"},
     "complete": {"complete_and_claim"},
     "unclaim": {"unclaim_tasks"},

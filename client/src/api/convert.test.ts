@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { wireRunningTask, wireTask, wireTaskDetail, wireWorker } from '../test/fixtures';
+import { wireRunningTask, wireSchedule, wireScheduleDetail, wireScheduleRun, wireTask, wireTaskDetail, wireWorker } from '../test/fixtures';
 import type { WireWorker } from './wire';
-import { toDate, toStats, toTask, toTaskDetail, toTaskQuery, toWireTaskCreate, toWorker } from './convert';
+import {
+  toDate,
+  toSchedule,
+  toScheduleDetail,
+  toStats,
+  toTask,
+  toTaskDetail,
+  toTaskQuery,
+  toWireTaskCreate,
+  toWorker,
+} from './convert';
 
 describe('converters from the wire', () => {
   it('turns a task into camelCase with Dates', () => {
@@ -102,6 +112,62 @@ describe('workers from the wire', () => {
   });
 });
 
+describe('schedules from the wire', () => {
+  it('reads a schedule with Dates and its last task', () => {
+    const schedule = toSchedule(wireSchedule({ cron: '0 3 * * *', timezone: 'Europe/Paris', last_task_status: 'failed' }));
+    expect(schedule).toMatchObject({
+      name: 'example-heartbeat',
+      taskName: 'record_heartbeat',
+      cron: '0 3 * * *',
+      everySeconds: null,
+      timezone: 'Europe/Paris',
+      queueName: 'default',
+      catchUp: 'latest',
+      skipIfRunning: false,
+      enabled: true,
+      orphaned: false,
+      lastTaskId: '3f2b8c1e-0000-4000-8000-0000000000c1',
+      lastTaskStatus: 'failed',
+      lagSeconds: 0.012,
+      skippedTicks: 0,
+    });
+    expect(schedule.nextRunAt).toEqual(new Date('2025-01-02T03:06:00Z'));
+    expect(schedule.lastRunAt).toEqual(new Date('2025-01-02T03:05:00Z'));
+  });
+
+  it('reads a paused schedule that never ran, with nulls kept as nulls', () => {
+    const schedule = toSchedule(
+      wireSchedule({
+        cron: null,
+        every_seconds: 30,
+        enabled: false,
+        next_run_at: null,
+        last_run_at: null,
+        last_task_id: null,
+        last_task_status: null,
+        lag_seconds: null,
+      }),
+    );
+    expect(schedule).toMatchObject({ everySeconds: 30, enabled: false, nextRunAt: null, lastRunAt: null, lastTaskStatus: null, lagSeconds: null });
+  });
+
+  it('reads the recent runs of the detail view', () => {
+    const detail = toScheduleDetail(
+      wireScheduleDetail({ recent_runs: [wireScheduleRun({ status: 'processing', completed_at: null }), wireScheduleRun()] }),
+    );
+    expect(detail.recentRuns).toHaveLength(2);
+    expect(detail.recentRuns[0]).toMatchObject({ status: 'processing', completedAt: null });
+    expect(detail.recentRuns[0].scheduledFor).toEqual(new Date('2025-01-02T03:05:00Z'));
+  });
+
+  it('reads the schedule a task was made by, and its tick', () => {
+    const task = toTask(wireTask({ schedule_name: 'example-heartbeat', scheduled_for: '2025-01-02T03:05:00Z' }));
+    expect(task.scheduleName).toBe('example-heartbeat');
+    expect(task.scheduledFor).toEqual(new Date('2025-01-02T03:05:00Z'));
+    expect(toTask(wireTask()).scheduleName).toBeNull();
+  });
+});
+
 describe('converters to the wire', () => {
   it('builds the create body in snake_case, leaving unset options out', () => {
     expect(toWireTaskCreate({ taskName: 'add_numbers', args: [1, 2], kwargs: {}, priority: 'high', maxRetries: 0 })).toEqual({
@@ -118,6 +184,7 @@ describe('converters to the wire', () => {
       status: 'failed',
       queueName: 'default',
       taskName: 'failing_task',
+      scheduleName: 'example-heartbeat',
       createdAfter: new Date('2025-01-01T00:00:00Z'),
       page: 1,
       pageSize: 50,
@@ -126,6 +193,7 @@ describe('converters to the wire', () => {
       status: 'failed',
       queue_name: 'default',
       task_name: 'failing_task',
+      schedule_name: 'example-heartbeat',
       created_after: '2025-01-01T00:00:00.000Z',
       page_size: '50',
     });

@@ -2,6 +2,7 @@
 import type {
   Attempt,
   AttemptOutcome,
+  CatchUp,
   FailureGroup,
   Health,
   ListMeta,
@@ -9,6 +10,9 @@ import type {
   PriorityName,
   QueueStats,
   RunningTask,
+  Schedule,
+  ScheduleDetail,
+  ScheduleRun,
   Stats,
   StatusCounts,
   Task,
@@ -24,6 +28,7 @@ import type {
 } from './types';
 import {
   ATTEMPT_OUTCOMES,
+  CATCH_UP_MODES,
   PRIORITY_NAMES,
   STEP_KINDS,
   STEP_STATES,
@@ -39,6 +44,9 @@ import type {
   WireMe,
   WireQueueStats,
   WireRunningTask,
+  WireSchedule,
+  WireScheduleDetail,
+  WireScheduleRun,
   WireStats,
   WireTask,
   WireTaskCreate,
@@ -98,6 +106,8 @@ export function toTask(wire: WireTask): Task {
     completedAt: toDate(wire.completed_at),
     nextRetryAt: toDate(wire.next_retry_at),
     workflowId: wire.workflow_id ?? null,
+    scheduleName: wire.schedule_name ?? null,
+    scheduledFor: toDate(wire.scheduled_for),
   };
 }
 
@@ -242,6 +252,44 @@ export function toTaskFunction(wire: WireTaskFunction): TaskFunction {
   };
 }
 
+export function toSchedule(wire: WireSchedule): Schedule {
+  return {
+    name: wire.name,
+    taskName: wire.task_name,
+    cron: wire.cron ?? null,
+    everySeconds: wire.every_seconds ?? null,
+    timezone: wire.timezone ?? 'UTC',
+    trigger: wire.trigger ?? '',
+    queueName: wire.queue_name,
+    priority: wire.priority ?? 0,
+    catchUp: oneOf<CatchUp>(CATCH_UP_MODES, wire.catch_up, 'latest'),
+    skipIfRunning: wire.skip_if_running ?? false,
+    enabled: wire.enabled,
+    orphaned: wire.orphaned ?? false,
+    nextRunAt: toDate(wire.next_run_at),
+    lastRunAt: toDate(wire.last_run_at),
+    lastTaskId: wire.last_task_id ?? null,
+    lastTaskStatus: wire.last_task_status ? toStatus(wire.last_task_status) : null,
+    lagSeconds: wire.lag_seconds ?? null,
+    skippedTicks: wire.skipped_ticks ?? 0,
+  };
+}
+
+export function toScheduleRun(wire: WireScheduleRun): ScheduleRun {
+  return {
+    taskId: wire.task_id,
+    scheduledFor: toRequiredDate(wire.scheduled_for),
+    status: toStatus(wire.status),
+    createdAt: toRequiredDate(wire.created_at),
+    startedAt: toDate(wire.started_at),
+    completedAt: toDate(wire.completed_at),
+  };
+}
+
+export function toScheduleDetail(wire: WireScheduleDetail): ScheduleDetail {
+  return { ...toSchedule(wire), recentRuns: (wire.recent_runs ?? []).map(toScheduleRun) };
+}
+
 export function toMe(wire: WireMe): Me {
   return {
     authenticated: wire.authenticated,
@@ -283,6 +331,7 @@ export function toTaskQuery(filters: TaskFilters): Record<string, string> {
   if (filters.priority) query.priority = filters.priority;
   if (filters.queueName) query.queue_name = filters.queueName;
   if (filters.taskName) query.task_name = filters.taskName;
+  if (filters.scheduleName) query.schedule_name = filters.scheduleName;
   if (filters.search) query.search = filters.search;
   if (filters.createdAfter) query.created_after = filters.createdAfter.toISOString();
   if (filters.createdBefore) query.created_before = filters.createdBefore.toISOString();

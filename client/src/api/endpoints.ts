@@ -5,6 +5,8 @@ import {
   toHealth,
   toListMeta,
   toMe,
+  toSchedule,
+  toScheduleDetail,
   toStats,
   toTask,
   toTaskDetail,
@@ -19,6 +21,8 @@ import type {
   Health,
   Me,
   Page,
+  Schedule,
+  ScheduleDetail,
   Stats,
   Task,
   TaskCreate,
@@ -32,6 +36,8 @@ import type {
   WireFailureGroup,
   WireHealth,
   WireMe,
+  WireSchedule,
+  WireScheduleDetail,
   WireStats,
   WireTask,
   WireTaskDetail,
@@ -84,6 +90,32 @@ export async function listWorkers(signal?: AbortSignal): Promise<Worker[]> {
 export async function listTaskFunctions(signal?: AbortSignal): Promise<TaskFunction[]> {
   const { data } = await request<WireTaskFunction[]>('/task-functions/', { signal });
   return (data ?? []).map(toTaskFunction);
+}
+
+export async function listSchedules(signal?: AbortSignal): Promise<Schedule[]> {
+  const { data } = await request<WireSchedule[]>('/schedules/', { signal });
+  return (data ?? []).map(toSchedule);
+}
+
+export async function getSchedule(name: string, signal?: AbortSignal): Promise<ScheduleDetail> {
+  const { data } = await request<WireScheduleDetail>(`/schedules/${encodeURIComponent(name)}/`, { signal });
+  return toScheduleDetail(data);
+}
+
+export async function pauseSchedule(name: string): Promise<Schedule> {
+  const { data } = await request<WireSchedule>(`/schedules/${encodeURIComponent(name)}/pause/`, { method: 'POST' });
+  return toSchedule(data);
+}
+
+export async function resumeSchedule(name: string): Promise<Schedule> {
+  const { data } = await request<WireSchedule>(`/schedules/${encodeURIComponent(name)}/resume/`, { method: 'POST' });
+  return toSchedule(data);
+}
+
+/** Enqueues one run of the schedule's task now; answers the new task (409 for an orphaned schedule). */
+export async function runSchedule(name: string): Promise<Task> {
+  const { data } = await request<WireTask>(`/schedules/${encodeURIComponent(name)}/run/`, { method: 'POST' });
+  return toTask(data);
 }
 
 export async function getHealth(signal?: AbortSignal): Promise<Health> {

@@ -44,6 +44,9 @@ export interface Task {
   nextRetryAt: Date | null;
   /** The workflow this task is a step of; null outside workflows. */
   workflowId: string | null;
+  /** The schedule that made the task, and the tick it was made for (null for other tasks). */
+  scheduleName: string | null;
+  scheduledFor: Date | null;
 }
 
 export interface Attempt {
@@ -199,6 +202,53 @@ export interface Health {
   workersAlive: number;
 }
 
+export const CATCH_UP_MODES = ['none', 'latest', 'all'] as const;
+export type CatchUp = (typeof CATCH_UP_MODES)[number];
+
+/** A periodic task: when its task function is enqueued, and how its last tick went. */
+export interface Schedule {
+  name: string;
+  taskName: string;
+  /** A 5-field cron expression, or null for an interval schedule. */
+  cron: string | null;
+  /** The interval of an `every` schedule, or null for a cron schedule. */
+  everySeconds: number | null;
+  timezone: string;
+  /** The API's own one-line description of the trigger. */
+  trigger: string;
+  queueName: string;
+  priority: number;
+  catchUp: CatchUp;
+  skipIfRunning: boolean;
+  enabled: boolean;
+  /** Removed from code: shown, never run. */
+  orphaned: boolean;
+  /** Null while paused or orphaned. */
+  nextRunAt: Date | null;
+  /** The tick (scheduled_for) of the schedule's latest task. */
+  lastRunAt: Date | null;
+  lastTaskId: string | null;
+  lastTaskStatus: TaskStatus | null;
+  /** How late the last tick was enqueued, in seconds. */
+  lagSeconds: number | null;
+  skippedTicks: number;
+}
+
+/** One task a schedule made. */
+export interface ScheduleRun {
+  taskId: string;
+  scheduledFor: Date;
+  status: TaskStatus;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface ScheduleDetail extends Schedule {
+  /** Newest first, up to 20. */
+  recentRuns: ScheduleRun[];
+}
+
 /** What the create form sends; converted to the wire body by toWireTaskCreate. */
 export interface TaskCreate {
   taskName: string;
@@ -219,6 +269,7 @@ export interface TaskFilters {
   priority?: PriorityName;
   queueName?: string;
   taskName?: string;
+  scheduleName?: string;
   search?: string;
   createdAfter?: Date;
   createdBefore?: Date;

@@ -44,6 +44,9 @@ export interface WireTask {
   completed_at: string | null;
   next_retry_at: string | null;
   workflow_id?: string | null;
+  /** The schedule that made the task, and the tick it was made for (null for other tasks). */
+  schedule_name?: string | null;
+  scheduled_for?: string | null;
 }
 
 export interface WireAttempt {
@@ -163,6 +166,40 @@ export interface WireHealth {
   postgres: { ok: boolean; error: string | null };
   redis: { ok: boolean; error: string | null };
   workers_alive: number;
+}
+
+export interface WireSchedule {
+  name: string;
+  task_name: string;
+  cron: string | null;
+  every_seconds: number | null;
+  timezone: string;
+  trigger: string;
+  queue_name: string;
+  priority: number;
+  catch_up: string;
+  skip_if_running: boolean;
+  enabled: boolean;
+  orphaned: boolean;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_task_id: string | null;
+  last_task_status: string | null;
+  lag_seconds: number | null;
+  skipped_ticks: number;
+}
+
+export interface WireScheduleRun {
+  task_id: string;
+  scheduled_for: string;
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface WireScheduleDetail extends WireSchedule {
+  recent_runs?: WireScheduleRun[];
 }
 
 /** Body of POST /api/tasks/. */

@@ -9,6 +9,7 @@ const LINKS = [
   { to: '/tasks', label: 'Tasks', end: false },
   { to: '/failures', label: 'Failures', end: false },
   { to: '/workers', label: 'Workers', end: false },
+  { to: '/schedules', label: 'Schedules', end: false },
   { to: '/create', label: 'Create task', end: false },
 ];
 

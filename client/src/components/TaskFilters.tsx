@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { PRIORITY_NAMES, TASK_STATUSES } from '../api/types';
+import { schedulePath } from '../lib/schedules';
 import { ORDERINGS, TIME_RANGES, hasFilters } from '../lib/taskQuery';
 
 interface TaskFiltersProps {
@@ -46,8 +48,26 @@ export function TaskFilters({ params, onChange, onClear, queueNames, taskNames }
     );
   };
 
+  const scheduleName = params.get('schedule_name');
   return (
     <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+      {scheduleName && (
+        // Reached from a schedule ("All runs"): no select lists schedules, so the filter shows as a removable chip.
+        <div className="field">
+          <span id="filter-schedule-label">Schedule</span>
+          <span className="filter-chip" role="group" aria-labelledby="filter-schedule-label">
+            <Link to={schedulePath(scheduleName)}>{scheduleName}</Link>
+            <button
+              type="button"
+              className="button ghost small"
+              aria-label={`Remove the filter on schedule ${scheduleName}`}
+              onClick={() => onChange({ schedule_name: undefined })}
+            >
+              ×
+            </button>
+          </span>
+        </div>
+      )}
       <div className="field grow">
         <label htmlFor="filter-search">Search</label>
         <input

@@ -3,10 +3,12 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   getHealth,
   getMe,
+  getSchedule,
   getStats,
   getTask,
   getWorkflow,
   listFailures,
+  listSchedules,
   listTaskFunctions,
   listTasks,
   listWorkers,
@@ -25,6 +27,9 @@ export const queryKeys = {
   failures: (minutes: number) => ['failures', minutes] as const,
   workers: ['workers'] as const,
   taskFunctions: ['task-functions'] as const,
+  /** The list and every schedule's detail share this prefix, so one invalidation refreshes both. */
+  schedules: ['schedules'] as const,
+  schedule: (name: string) => ['schedules', 'detail', name] as const,
 };
 
 export function useStats(minutes: number) {
@@ -84,6 +89,21 @@ export function useFailures(minutes: number) {
 export function useWorkers() {
   const refetchInterval = useRefetchInterval();
   return useQuery({ queryKey: queryKeys.workers, queryFn: ({ signal }) => listWorkers(signal), refetchInterval });
+}
+
+export function useSchedules() {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({
+    queryKey: queryKeys.schedules,
+    queryFn: ({ signal }) => listSchedules(signal),
+    refetchInterval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSchedule(name: string) {
+  const refetchInterval = useRefetchInterval();
+  return useQuery({ queryKey: queryKeys.schedule(name), queryFn: ({ signal }) => getSchedule(name, signal), refetchInterval });
 }
 
 export function useTaskFunctions() {

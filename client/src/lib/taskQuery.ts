@@ -23,7 +23,7 @@ export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** Names of the URL parameters the tasks page reads; the API's names where there is one. */
-export const FILTER_PARAMS = ['status', 'priority', 'queue_name', 'task_name', 'search', 'since'] as const;
+export const FILTER_PARAMS = ['status', 'priority', 'queue_name', 'task_name', 'schedule_name', 'search', 'since'] as const;
 
 function positiveInt(value: string | null): number | undefined {
   if (!value) return undefined;
@@ -47,6 +47,7 @@ export function filtersFromParams(params: URLSearchParams, now: number = Date.no
     priority: (PRIORITY_NAMES as readonly string[]).includes(priority ?? '') ? (priority as PriorityName) : undefined,
     queueName: params.get('queue_name') || undefined,
     taskName: params.get('task_name') || undefined,
+    scheduleName: params.get('schedule_name') || undefined,
     search: params.get('search') || undefined,
     createdAfter: since ? new Date(now - since.seconds * 1000) : isoDate(params.get('created_after')),
     createdBefore: isoDate(params.get('created_before')),

@@ -65,6 +65,25 @@ describe('TaskDetailPage', () => {
     expect(await screen.findByLabelText('result (JSON)')).toHaveTextContent('"total": 30');
   });
 
+  it('names the schedule that made the task, linking to it, and the tick it was made for', async () => {
+    mockFetch({
+      [`GET /api/tasks/${ID}/`]: ok(
+        wireTaskDetail({ id: ID, status: 'success', schedule_name: 'example-heartbeat', scheduled_for: '2025-01-02T03:05:00Z' }),
+      ),
+    });
+    renderDetail();
+    const link = await screen.findByRole('link', { name: 'example-heartbeat' });
+    expect(link).toHaveAttribute('href', '/schedules/example-heartbeat');
+    expect(link.closest('.task-schedule')?.querySelector('time')).toHaveAttribute('datetime', '2025-01-02T03:05:00.000Z');
+  });
+
+  it('says nothing of schedules for a task enqueued by hand', async () => {
+    mockFetch({ [`GET /api/tasks/${ID}/`]: ok(wireTaskDetail({ id: ID, status: 'success' })) });
+    const { container } = renderDetail();
+    await screen.findByLabelText('result (JSON)');
+    expect(container.querySelector('.task-schedule')).toBeNull();
+  });
+
   it('says so when the task does not exist', async () => {
     mockFetch({});
     renderDetail();

@@ -11,7 +11,8 @@ import { TaskTimeline } from '../components/TaskTimeline';
 import { useTask } from '../hooks/queries';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useNow } from '../hooks/useNow';
-import { formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration } from '../lib/format';
+import { schedulePath } from '../lib/schedules';
 import { isFinished } from '../lib/taskStatus';
 
 /** One task: its arguments, result, attempts, timeline and the actions its status allows. */
@@ -59,6 +60,18 @@ export function TaskDetailPage() {
             {' '}
             · step of a <Link to={`/workflows/${encodeURIComponent(task.workflowId)}`}>workflow</Link>
           </>
+        )}
+        {task.scheduleName && (
+          <span className="task-schedule">
+            {' '}
+            · schedule <Link to={schedulePath(task.scheduleName)}>{task.scheduleName}</Link>
+            {task.scheduledFor && (
+              <>
+                , tick of{' '}
+                <time dateTime={task.scheduledFor.toISOString()}>{formatDateTime(task.scheduledFor)}</time>
+              </>
+            )}
+          </span>
         )}
         {task.workerId && (
           <>

@@ -64,4 +64,19 @@ describe('TasksPage', () => {
     ]);
     expect(screen.getByText(/^updated/, { selector: '.freshness' })).toBeInTheDocument();
   });
+
+  it('filters by the schedule named in the URL, and drops that filter from its chip', async () => {
+    const { calls } = routes();
+    const user = userEvent.setup();
+    renderWithProviders(<TasksPage />, { route: '/tasks?schedule_name=example-heartbeat' });
+    await screen.findAllByRole('row');
+    expect(calls.find((c) => c.url.pathname === '/api/tasks/')?.url.searchParams.get('schedule_name')).toBe('example-heartbeat');
+    const chip = screen.getByRole('group', { name: 'Schedule' });
+    expect(within(chip).getByRole('link', { name: 'example-heartbeat' })).toHaveAttribute('href', '/schedules/example-heartbeat');
+
+    await user.click(within(chip).getByRole('button', { name: 'Remove the filter on schedule example-heartbeat' }));
+
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/tasks$/));
+    expect(screen.queryByRole('group', { name: 'Schedule' })).not.toBeInTheDocument();
+  });
 });

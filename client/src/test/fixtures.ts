@@ -1,5 +1,14 @@
 /** Wire-shaped sample data for tests. */
-import type { WireRunningTask, WireTask, WireTaskDetail, WireTaskFunction, WireWorker } from '../api/wire';
+import type {
+  WireRunningTask,
+  WireSchedule,
+  WireScheduleDetail,
+  WireScheduleRun,
+  WireTask,
+  WireTaskDetail,
+  WireTaskFunction,
+  WireWorker,
+} from '../api/wire';
 
 export function wireTask(overrides: Partial<WireTask> = {}): WireTask {
   return {
@@ -26,6 +35,8 @@ export function wireTask(overrides: Partial<WireTask> = {}): WireTask {
     started_at: null,
     completed_at: null,
     next_retry_at: null,
+    schedule_name: null,
+    scheduled_for: null,
     ...overrides,
   };
 }
@@ -85,4 +96,45 @@ export function wireWorker(overrides: Partial<WireWorker> = {}): WireWorker {
     running_tasks: [],
     ...overrides,
   };
+}
+
+/** The example project's sample schedule, as GET /api/schedules/ lists it. */
+export function wireSchedule(overrides: Partial<WireSchedule> = {}): WireSchedule {
+  return {
+    name: 'example-heartbeat',
+    task_name: 'record_heartbeat',
+    cron: '* * * * *',
+    every_seconds: null,
+    timezone: 'UTC',
+    trigger: 'cron * * * * * (UTC)',
+    queue_name: 'default',
+    priority: 0,
+    catch_up: 'latest',
+    skip_if_running: false,
+    enabled: true,
+    orphaned: false,
+    next_run_at: '2025-01-02T03:06:00Z',
+    last_run_at: '2025-01-02T03:05:00Z',
+    last_task_id: '3f2b8c1e-0000-4000-8000-0000000000c1',
+    last_task_status: 'success',
+    lag_seconds: 0.012,
+    skipped_ticks: 0,
+    ...overrides,
+  };
+}
+
+export function wireScheduleRun(overrides: Partial<WireScheduleRun> = {}): WireScheduleRun {
+  return {
+    task_id: '3f2b8c1e-0000-4000-8000-0000000000c1',
+    scheduled_for: '2025-01-02T03:05:00Z',
+    status: 'success',
+    created_at: '2025-01-02T03:05:00.012Z',
+    started_at: '2025-01-02T03:05:00.050Z',
+    completed_at: '2025-01-02T03:05:00.080Z',
+    ...overrides,
+  };
+}
+
+export function wireScheduleDetail(overrides: Partial<WireScheduleDetail> = {}): WireScheduleDetail {
+  return { recent_runs: [wireScheduleRun()], ...wireSchedule(overrides), ...overrides };
 }

@@ -61,6 +61,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--burst", action="store_true", help="Drain the tasks that are due, then exit"
         )
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Do not enqueue the schedules' ticks from this run (other runs will; default: "
+            "TASK_QUEUE['SCHEDULER'], on)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         level = str(options["log_level"]).upper()
@@ -91,6 +97,7 @@ class Command(BaseCommand):
             max_tasks=options["max_tasks"],
             poll_interval_s=options["poll_interval"],
             burst=options["burst"],
+            scheduler=get_settings().SCHEDULER and not options["no_scheduler"],
         )
         code = Supervisor(worker_options).run()
         if code:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('django_task_queue', '0007_search_names_without_trigram_index'),
+        ('django_task_queue', '0008_schedules'),
     ]
 
     operations = [

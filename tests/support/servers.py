@@ -1,0 +1,39 @@
+"""What the tests that start a real server of their own share: a free loopback port, and the
+user to run a server as when the tests run as root (PostgreSQL and PgBouncer refuse root)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import socket
+import tempfile
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def as_owner() -> tuple[list[str], str | None]:
+    """The prefix that runs a command as a user other than root, and that user (none needed when
+    the tests do not run as root)."""
+    if os.geteuid() != 0:
+        return [], None
+    for user in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            continue
+        return ["runuser", "-u", user, "--"], user
+    raise AssertionError("running as root, with no postgres or nobody user to run a server as")
+
+
+def owned_workdir(prefix: str, user: str | None) -> Path:
+    """A fresh folder the server's user owns (not under pytest's tmp_path: root's alone)."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        os.chown(workdir, entry.pw_uid, entry.pw_gid)
+    return workdir
