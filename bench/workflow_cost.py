@@ -2,7 +2,10 @@
 many plain tasks, run by real `run_worker` processes (docs/benchmarks.md, "Workflows").
 
     DATABASE_URL=postgres://.../db REDIS_URL=redis://.../n \\
-        .venv/bin/python bench/workflow_cost.py --empty-these-stores
+        .venv/bin/python bench/workflow_cost.py --empty-these-stores [--write]
+
+With --write it also writes bench/features/workflows.md, which the report copies into
+docs/benchmarks.md (section 8).
 
 It empties the tasks and workflows of DATABASE_URL and the whole Redis database of REDIS_URL:
 give it stores of its own. The task function is `add_numbers` (a no-op in all but name).
@@ -36,6 +39,7 @@ from django_task_queue.models import Task, Workflow  # noqa: E402
 from django_task_queue.services import TaskSpec, enqueue_many  # noqa: E402
 from django_task_queue.workflows import chain, chord, group  # noqa: E402
 
+FEATURE_PAGE = ROOT / "bench" / "features" / "workflows.md"
 CHAIN_STEPS = 1_000
 CHORD_MEMBERS = 10_000
 
@@ -79,7 +83,8 @@ def _workflow_ended() -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--empty-these-stores", action="store_true", required=True)
-    parser.parse_args()
+    parser.add_argument("--write", action="store_true", help=f"write {FEATURE_PAGE.name}")
+    args = parser.parse_args()
     figures: dict[str, float] = {}
 
     _empty()
@@ -107,13 +112,60 @@ def main() -> None:
 
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")
-    plain, chained = figures["plain_1000_1_process_s"], figures["chain_1000_1_process_s"]
-    step_ms, task_ms = chained / CHAIN_STEPS * 1000, plain / CHAIN_STEPS * 1000
-    print(f"chain: {step_ms:.2f} ms a step; plain: {task_ms:.2f} ms a task")
-    plain, chorded = figures["plain_10000_2_processes_s"], figures["chord_10000_2_processes_s"]
-    extra_ms = (chorded - plain) / CHORD_MEMBERS * 1000
-    print(f"chord: {CHORD_MEMBERS / chorded:,.0f} members/s; plain: {CHORD_MEMBERS / plain:,.0f}")
-    print(f"tasks/s; {extra_ms:.2f} ms more a member")
+    if args.write:
+        FEATURE_PAGE.parent.mkdir(exist_ok=True)
+        FEATURE_PAGE.write_text(_page(figures))
+
+
+def _page(figures: dict[str, float]) -> str:
+    plain_1k, chained = figures["plain_1000_1_process_s"], figures["chain_1000_1_process_s"]
+    plain_10k, chorded = figures["plain_10000_2_processes_s"], figures["chord_10000_2_processes_s"]
+    rows = [
+        (
+            "1,000 plain tasks, 1 process",
+            plain_1k,
+            "",
+            f"{plain_1k / CHAIN_STEPS * 1000:.1f} ms a task",
+        ),
+        (
+            "a chain of 1,000 steps, 1 process",
+            chained,
+            f"{figures['chain_1000_enqueue_s'] * 1000:,.0f} ms",
+            f"{chained / CHAIN_STEPS * 1000:.1f} ms a step",
+        ),
+        (
+            "10,000 plain tasks, 2 processes",
+            plain_10k,
+            "",
+            f"{CHORD_MEMBERS / plain_10k:,.0f} tasks/s",
+        ),
+        (
+            "a chord of 10,000 members, 2 processes",
+            chorded,
+            f"{figures['chord_10000_enqueue_s'] * 1000:,.0f} ms",
+            f"{CHORD_MEMBERS / chorded:,.0f} members/s, "
+            f"{(chorded - plain_10k) / CHORD_MEMBERS * 1000:.2f} ms more a member",
+        ),
+    ]
+    table = "\n".join(
+        f"| {name} | {seconds:.2f} s | {enqueue or '-'} | {per} |"
+        for name, seconds, enqueue, per in rows
+    )
+    return f"""### Workflows: the cost of a step
+
+`bench/workflow_cost.py` on {time.strftime("%Y-%m-%d")}: `add_numbers` tasks (no work) run by
+`run_worker --workers=N` from a cold start until the last one ends (the chord's callback
+included), against as many plain tasks. A chain's steps run one after another, so its time per
+step is a latency (claim, run, record and advance in one transaction, push, claim again); the
+plain tasks' is a throughput, batches of them per statement. A worker's batch of a chord's
+members takes a transaction of its own with their workflow's row locked (a few statements for
+the whole batch), instead of riding in the next claim's statement. Shared 2-core machine: upper
+bounds.
+
+| run | time to end | enqueue | per step |
+|---|---|---|---|
+{table}
+"""
 
 
 if __name__ == "__main__":

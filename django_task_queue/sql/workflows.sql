@@ -72,6 +72,21 @@ FROM django_task_queue_workflowstep
 WHERE workflow_id = %(workflow_id)s AND position BETWEEN %(first)s AND %(last)s
 ORDER BY position;
 
+-- name: steps_at --
+-- (jsonb as text, as steps_between.) Some steps of a workflow, by position.
+SELECT workflow_id, position, parent, index, last, kind, state, allow_failures, result::text,
+       path, task_id, spec::text
+FROM django_task_queue_workflowstep
+WHERE workflow_id = %(workflow_id)s AND position = ANY(%(positions)s::int[]);
+
+-- name: finish_steps --
+-- finish_step for the members of one group that succeeded together (a worker's batch).
+UPDATE django_task_queue_workflowstep AS s
+SET state = 'success', result = f.result::jsonb, reason = NULL
+FROM unnest(%(positions)s::int[], %(results)s::text[]) AS f(position, result)
+WHERE s.workflow_id = %(workflow_id)s AND s.position = f.position AND s.state = 'running'
+RETURNING s.position;
+
 -- name: finish_step --
 -- A running step's outcome, once: the guard that makes a member run twice count once.
 UPDATE django_task_queue_workflowstep
@@ -80,11 +95,11 @@ WHERE workflow_id = %(workflow_id)s AND position = %(position)s AND state = 'run
 RETURNING position;
 
 -- name: count_group_member --
--- A group member finished (or failed where failures are allowed): the group's counter, in
+-- Group members finished (or failed where failures are allowed): the group's counter, in
 -- PostgreSQL, says which transaction saw the last one.
 UPDATE django_task_queue_workflowstep
-SET remaining = remaining - 1
-WHERE workflow_id = %(workflow_id)s AND position = %(position)s AND remaining > 0
+SET remaining = remaining - %(count)s
+WHERE workflow_id = %(workflow_id)s AND position = %(position)s AND remaining >= %(count)s
 RETURNING remaining, state;
 
 -- name: group_results --

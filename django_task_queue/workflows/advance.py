@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,16 +48,49 @@ def record_outcomes(outcomes: Sequence[MemberOutcome]) -> None:
         return
     statuses = lock([outcome.workflow_id for outcome in outcomes])
     by_task = steps.of_tasks([outcome.task_id for outcome in outcomes])
-    for outcome in outcomes:
-        step = by_task.get(outcome.task_id)
-        if step is None:
-            continue
+    found = [(o, by_task[o.task_id]) for o in outcomes if o.task_id in by_task]
+    together, alone = _group_successes(found)
+    for group, results in together:
+        running = statuses.get(group.workflow_id) == WorkflowStatus.RUNNING
+        _Advance(running).succeeded_together(group, results)
+    for outcome, step in alone:
         running = statuses.get(outcome.workflow_id) == WorkflowStatus.RUNNING
         if outcome.succeeded:
             _Advance(running).succeeded(step, outcome.result)
         else:
             reason = f"{step.path} (task {outcome.task_id}) failed: {outcome.error}"
             _Advance(running).failed(step, reason)
+
+
+def _group_successes(
+    found: list[tuple[MemberOutcome, StepRow]],
+) -> tuple[list[tuple[StepRow, dict[int, Any]]], list[tuple[MemberOutcome, StepRow]]]:
+    """The successes of members of one group, by group, to record together (a batch of a
+    chord's members costs a few statements, not a few each); and every other outcome."""
+    siblings = Counter(
+        (step.workflow_id, step.parent)
+        for outcome, step in found
+        if outcome.succeeded and step.parent is not None
+    )
+    parents: dict[uuid.UUID, set[int]] = {}
+    for (workflow_id, parent), count in siblings.items():
+        if count > 1:  # alone, a success takes the usual path: no statement to save
+            parents.setdefault(workflow_id, set()).add(parent)
+    groups = {
+        (workflow_id, position): step
+        for workflow_id, positions in parents.items()
+        for position, step in steps.at(workflow_id, sorted(positions)).items()
+        if step.kind == StepKind.GROUP
+    }
+    together: dict[tuple[uuid.UUID, int], dict[int, Any]] = {}
+    alone: list[tuple[MemberOutcome, StepRow]] = []
+    for outcome, step in found:
+        key = (step.workflow_id, step.parent if step.parent is not None else -1)
+        if outcome.succeeded and key in groups:
+            together.setdefault(key, {})[step.position] = outcome.result
+        else:
+            alone.append((outcome, step))
+    return [(groups[key], results) for key, results in together.items()], alone
 
 
 class _Advance:
@@ -69,6 +103,12 @@ class _Advance:
     def succeeded(self, step: StepRow, result: Any) -> None:
         if steps.finish(step, StepState.SUCCESS, result):
             self._carry(step, result)
+
+    def succeeded_together(self, group: StepRow, results: dict[int, Any]) -> None:
+        """Members of `group` (positions to results) that succeeded in this transaction."""
+        finished = steps.finish_successes(group.workflow_id, results)
+        if finished:
+            self._count(group, finished)
 
     def failed(self, step: StepRow, reason: str) -> None:
         if steps.finish(step, StepState.FAILED, None, reason):
@@ -89,12 +129,13 @@ class _Advance:
         else:
             self.succeeded(parent, result)
 
-    def _count(self, group: StepRow) -> None:
+    def _count(self, group: StepRow, count: int = 1) -> None:
+        """`count` members of `group` ended without failing it: the last one ends the group."""
         # Counted even when the workflow failed meanwhile: a retry that resumes it finds the
         # group's count right.
-        """A member of `group` ended without failing it: the last one ends the group."""
         counted = store.write(
-            "count_group_member", {"workflow_id": group.workflow_id, "position": group.position}
+            "count_group_member",
+            {"workflow_id": group.workflow_id, "position": group.position, "count": count},
         )
         if counted and counted[0][0] == 0:
             ((results,),) = store.read(

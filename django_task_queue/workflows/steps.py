@@ -57,6 +57,12 @@ def _step(row: tuple[Any, ...]) -> StepRow:
 _JSON_COLUMNS = frozenset({StepRow._fields.index("result"), StepRow._fields.index("spec")})
 
 
+def at(workflow_id: uuid.UUID, positions: Sequence[int]) -> dict[int, StepRow]:
+    """Some steps of a workflow, by position."""
+    rows = store.read("steps_at", {"workflow_id": workflow_id, "positions": list(positions)})
+    return {row[1]: _step(row) for row in rows}
+
+
 def one(workflow_id: uuid.UUID, position: int) -> StepRow:
     (step,) = subtree(workflow_id, position, position)
     return step
@@ -143,6 +149,19 @@ def finish(step: StepRow, state: StepState, result: Any = None, reason: str | No
             },
         )
     )
+
+
+def finish_successes(workflow_id: uuid.UUID, results: dict[int, Any]) -> int:
+    """`finish` for steps that succeeded together, by position; how many were still running."""
+    finished = store.write(
+        "finish_steps",
+        {
+            "workflow_id": workflow_id,
+            "positions": list(results),
+            "results": [json.dumps(result) for result in results.values()],
+        },
+    )
+    return len(finished)
 
 
 def stop_the_rest(workflow_id: uuid.UUID, reason: str) -> None:

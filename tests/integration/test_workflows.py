@@ -272,3 +272,19 @@ def test_a_member_its_supervisor_settles_as_failed_fails_its_workflow(
 
     assert _workflow(workflow).status == "failed"
     assert _step(workflow, "chord.then").state == "cancelled"
+
+
+def test_group_members_recorded_in_one_batch_count_together_and_fire_once(stores: Broker) -> None:
+    members = [TaskSpec("add_numbers", [i, 0]) for i in range(5)]
+    workflow = chord(group(*members), TaskSpec("test_echo")).enqueue()
+    claimed = claim_batch(stores, ["default"], "batch-worker", 5)
+    assert claimed is not None
+    assert len(claimed) == 5
+
+    done = [Completed(task, str(task.args[0]), 1, timezone.now()) for task in claimed]
+    complete_many(stores, done)
+    complete_many(stores, done)  # recorded again (a retried write): fenced out
+    work_until(lambda: _finished(workflow))
+
+    assert Task.objects.filter(workflow_id=workflow.pk, task_name="test_echo").count() == 1
+    assert _task(workflow, "chord.then").result == [0, 1, 2, 3, 4]
