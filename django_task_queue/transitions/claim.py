@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -224,7 +223,7 @@ def _complete_members(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUI
     # Imported here: workflows import services, which import this package.
     from django_task_queue.workflows.advance import MemberOutcome, record_outcomes
 
-    with transaction.atomic():
+    with store.atomic():
         recorded, _ = _write(done, (), "", timezone.now(), 0)
         record_outcomes(
             [

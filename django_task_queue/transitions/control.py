@@ -24,7 +24,7 @@ def cancel(task_id: uuid.UUID | str) -> Task:
     # Imported here: workflows import services, which import this package.
     from django_task_queue.workflows import control as workflows
 
-    with transaction.atomic():
+    with store.atomic():
         rows = store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
         task = Task.objects.get(pk=task_id)
         if not rows:
@@ -45,7 +45,7 @@ def retry(task_id: uuid.UUID | str) -> Task:
     # Imported here: workflows import services, which import this package.
     from django_task_queue.workflows import control as workflows
 
-    with transaction.atomic():
+    with store.atomic():
         rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
         task = Task.objects.get(pk=task_id)
         if not rows:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -81,7 +80,7 @@ def _fail_member(task: ClaimedTask, failure: Failure, params: dict[str, Any]) ->
     from django_task_queue.workflows.advance import MemberOutcome, record_outcomes
 
     assert task.workflow_id is not None
-    with transaction.atomic():
+    with store.atomic():
         if not store.write("fail_task", params):
             return False
         error = f"{failure.error_type}: {failure.error_message}"

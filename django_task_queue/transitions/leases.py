@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -94,7 +93,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
     now = timezone.now()
     params = {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
     # One transaction with the workflows of members that failed for good (lost too often).
-    with transaction.atomic():
+    with store.atomic():
         rows = store.write("reap_expired", params)
         advance_workflows(rows, status_column=1, workflow_column=6, error_column=7)
     entries: dict[str, list[PushEntry]] = {}

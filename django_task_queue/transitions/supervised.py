@@ -15,7 +15,6 @@ from collections.abc import Set as AbstractSet
 from datetime import timedelta
 from typing import Any, Literal, NamedTuple
 
-from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -101,7 +100,7 @@ def release_worker_tasks(
         "now": now,
     }
     # One transaction with the workflows of members that failed for good (lost too often).
-    with transaction.atomic():
+    with store.atomic():
         rows = store.write("release_worker_tasks", params)
         advance_workflows(rows, status_column=1, workflow_column=7, error_column=8)
     waiting: dict[str, list[PushEntry]] = {}

@@ -25,7 +25,7 @@ _ALL_STEPS = 2**31 - 1
 def cancel_workflow(workflow_id: uuid.UUID | str) -> Workflow:
     """Cancel a running workflow: its waiting members are cancelled, no further step starts."""
     workflow_id = uuid.UUID(str(workflow_id))
-    with transaction.atomic():
+    with store.atomic():
         statuses = advance.lock([workflow_id])
         if workflow_id not in statuses:
             raise Workflow.DoesNotExist(f"No workflow {workflow_id}.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.db import transaction
 from django.utils import timezone
 
 from django_task_queue import store
@@ -25,7 +24,7 @@ def create_planned(planned: list[PlannedStep]) -> Workflow:
     """Create a workflow from steps `plan` validated (the API validates while reading a body)."""
     now = timezone.now()
     workflow_id = new_id()
-    with transaction.atomic():
+    with store.atomic():
         store.write("insert_workflow", {"id": workflow_id, "now": now})
         store.write("insert_workflow_steps", _step_params(workflow_id, planned))
         steps.start(workflow_id, 0, planned[0].last, [])

@@ -25,7 +25,10 @@ class ProgressSerializer(serializers.Serializer[dict[str, int]]):
 
 
 class WorkflowSerializer(serializers.ModelSerializer[Workflow]):
-    status = serializers.ChoiceField(choices=[s.value for s in WorkflowStatus], read_only=True)
+    # Plain text, not an enum: drf-spectacular would name it as it names the task's status.
+    status = serializers.CharField(
+        read_only=True, help_text=f"One of {', '.join(s.value for s in WorkflowStatus)}."
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -48,7 +51,11 @@ class StepSerializer(serializers.Serializer[dict[str, Any]]):
     allow_failures = serializers.BooleanField(help_text="A group's: failures leave null.")
     task_name = serializers.CharField(allow_null=True, help_text="A task step's task function.")
     task_id = serializers.UUIDField(allow_null=True, help_text="Null until the step is runnable.")
-    task_status = serializers.ChoiceField(choices=[s.value for s in TaskStatus], allow_null=True)
+    task_status = serializers.CharField(
+        allow_null=True,
+        help_text=f"Its task's status (one of {', '.join(s.value for s in TaskStatus)}); null "
+        "until the step is runnable.",
+    )
     steps = serializers.ListField(
         child=serializers.DictField(),
         help_text="A chain's, group's or chord's steps, each of this same shape.",

@@ -31,6 +31,7 @@ CONFLICT = {409: ErrorEnvelopeSerializer}
 class WorkflowCollectionView(ApiView):
     @extend_schema(
         summary="List workflows, newest first",
+        operation_id="workflows_list",
         parameters=[
             OpenApiParameter("page", int, description="1-based page number."),
             OpenApiParameter("page_size", int, description="Rows per page: default 50."),
@@ -51,6 +52,7 @@ class WorkflowCollectionView(ApiView):
 
     @extend_schema(
         summary="Enqueue a workflow (a chain, group or chord), validated as a whole",
+        operation_id="workflows_create",
         request=WorkflowCreateSerializer,
         responses={201: envelope(WorkflowDetailSerializer), **BODY_ERRORS, **COMMON_ERRORS},
     )
