@@ -30,4 +30,4 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py col
 RUN useradd --system --create-home --uid 10001 app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "--config", "python:config.gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:config.gunicorn", "config.asgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

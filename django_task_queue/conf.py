@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from django_task_queue.exceptions import ConfigurationError
+from django_task_queue.states import FINISHED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,21 @@ class TaskQueueSettings:
     # Periodic tasks defined in settings, by schedule name (schedules/definitions.py says what
     # each may hold); the others are declared next to their task function.
     SCHEDULES: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    # Days a finished task (and its attempts) is kept, by status (None: for ever), and per queue
+    # for some queues; the pruner, a maintenance loop, deletes the older (services/retention.py).
+    RETENTION: Mapping[str, float | None] = field(
+        default_factory=lambda: MappingProxyType({"success": 7, "failed": 30, "cancelled": 30})
+    )
+    RETENTION_BY_QUEUE: Mapping[str, Mapping[str, float | None]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    PRUNE_INTERVAL_S: float = 60.0
     # Whether this run_worker's supervisor enqueues the schedules' ticks (every one may: each
     # tick becomes one task however many try it).
     SCHEDULER: bool = True
+    # Each queue's stream of task events (GET /api/events/) keeps about this many entries, a
+    # batch of events each; a client that reconnects after older ones is told to refetch.
+    EVENTS_MAX_ENTRIES: int = 10_000
     API_OPEN: bool = False
     # /metrics without authentication (a scraper on a private network); API_OPEN opens it too.
     METRICS_OPEN: bool = False
@@ -86,6 +99,8 @@ _NUMERIC_MINIMUMS: dict[str, float] = {
     "SHUTDOWN_GRACE_S": 0,
     "HARD_TIMEOUT_GRACE_S": 0.1,
     "CONCURRENCY": 1,
+    "EVENTS_MAX_ENTRIES": 100,
+    "PRUNE_INTERVAL_S": 1,
     "API_MAX_BODY_BYTES": 1024,
     "API_MAX_BULK": 1,
     "API_MAX_PAGE_SIZE": 1,
@@ -122,9 +137,41 @@ def _checked_schedules(value: Any) -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(dict(value))
 
 
+def _checked_days(name: str, value: Any) -> Mapping[str, float | None]:
+    """A finished status → days mapping (None keeps for ever)."""
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(f"{name} must map finished statuses to days (or None)")
+    for status, days in value.items():
+        if status not in FINISHED_STATUSES:
+            raise ConfigurationError(f"{name}: {status!r} is not a finished status")
+        if days is not None and (
+            isinstance(days, bool) or not isinstance(days, int | float) or days < 0
+        ):
+            raise ConfigurationError(f"{name}[{status!r}] must be days (at least 0) or None")
+    return MappingProxyType(dict(value))
+
+
+def _checked_retention_by_queue(value: Any) -> Mapping[str, Mapping[str, float | None]]:
+    if not isinstance(value, Mapping):
+        raise ConfigurationError("TASK_QUEUE['RETENTION_BY_QUEUE'] must map queue names to dicts")
+    return MappingProxyType(
+        {
+            queue: _checked_days(f"TASK_QUEUE['RETENTION_BY_QUEUE'][{queue!r}]", days)
+            for queue, days in value.items()
+        }
+    )
+
+
+_SPECIAL_CHECKS = {
+    "SCHEDULES": _checked_schedules,
+    "RETENTION": lambda value: _checked_days("TASK_QUEUE['RETENTION']", value),
+    "RETENTION_BY_QUEUE": _checked_retention_by_queue,
+}
+
+
 def _checked(name: str, value: Any) -> Any:
-    if name == "SCHEDULES":
-        return _checked_schedules(value)
+    if name in _SPECIAL_CHECKS:
+        return _SPECIAL_CHECKS[name](value)
     if name in {"TASK_MODULES", "TASK_IMPORT_PREFIXES"}:
         if isinstance(value, str) or not all(isinstance(m, str) and m for m in value):
             raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a list of modules")

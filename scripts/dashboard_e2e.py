@@ -99,7 +99,7 @@ def main() -> int:
                 "gunicorn",
                 "--config",
                 "python:config.gunicorn",
-                "config.wsgi:application",
+                "config.asgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--log-level",

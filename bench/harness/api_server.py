@@ -13,7 +13,7 @@ from bench.systems.dtq_system import DtqSystem
 from config import gunicorn as server_config
 
 SETTINGS = (
-    f"gunicorn --config python:config.gunicorn config.wsgi:application: {server_config.workers} "
+    f"gunicorn --config python:config.gunicorn config.asgi:application: {server_config.workers} "
     f"processes x {server_config.threads} threads ({server_config.worker_class}, preloaded, as "
     "scripts/run_stack.py), DJANGO_DEBUG=0, API_OPEN"
 )
@@ -41,7 +41,7 @@ def serving(system: DtqSystem) -> Iterator[str]:
         str(env.ROOT / ".venv" / "bin" / "gunicorn"),
         "--config",
         "python:config.gunicorn",
-        "config.wsgi:application",
+        "config.asgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",

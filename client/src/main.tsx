@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
+import { LiveEventsProvider } from './hooks/LiveEvents';
 import { PollingProvider } from './hooks/PollingProvider';
 import { createQueryClient } from './queryClient';
 import './styles/index.css';
@@ -14,9 +15,11 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={createQueryClient()}>
       <PollingProvider>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <LiveEventsProvider>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </LiveEventsProvider>
       </PollingProvider>
     </QueryClientProvider>
   </StrictMode>,

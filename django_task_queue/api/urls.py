@@ -3,7 +3,15 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, fallback, monitoring, schedules, tasks, workflows
+from django_task_queue.api.views import (
+    auth,
+    events,
+    fallback,
+    monitoring,
+    schedules,
+    tasks,
+    workflows,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -31,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="dtq-schedule-resume",
     ),
     path("schedules/<str:name>/run/", schedules.ScheduleRunView.as_view(), name="dtq-schedule-run"),
+    path("events/", events.events, name="dtq-events"),
     path("stats/", monitoring.StatsView.as_view(), name="dtq-stats"),
     path("failures/", monitoring.FailuresView.as_view(), name="dtq-failures"),
     path("workers/", monitoring.WorkersView.as_view(), name="dtq-workers"),

@@ -13,8 +13,10 @@ import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
+from django_task_queue.broker import events
 from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.batches import chunks
+from django_task_queue.broker.event_reads import EventReads
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
 from django_task_queue.broker.lease_upkeep import LeaseUpkeep
@@ -23,6 +25,7 @@ from django_task_queue.broker.script_pipeline import ScriptPipeline
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
 from django_task_queue.broker.upkeep import Upkeep
+from django_task_queue.conf import get_settings
 
 __all__ = [
     "Broker",
@@ -52,7 +55,7 @@ class Claim:
     score: int
 
 
-class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
+class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, EventReads):
     """Redis operations of the queue; every multi-key change is one Lua script."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
@@ -122,8 +125,17 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads):
                     batch.script("push", keys, args)
             if also is not None:
                 also(batch.pipe)
+            events.stage(batch.pipe, self.keys, get_settings().EVENTS_MAX_ENTRIES)
             batch.execute()
         self._known_queues.update(new_queues)
+
+    def flush_events(self) -> None:
+        """Write this process's buffered task events now (see events.py)."""
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            events.stage(pipe, self.keys, get_settings().EVENTS_MAX_ENTRIES)
+            if len(pipe):
+                pipe.execute()
 
     def remove(self, queue_name: str, task_ids: Sequence[str]) -> int:
         q = self.keys.queue(queue_name)

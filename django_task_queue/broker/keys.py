@@ -12,6 +12,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:owners`         | hash   | task id → claim token of the worker holding the lease   |
 | `<p>:{<q>}:notify`         | list   | wake-up tokens that idle workers block on               |
 | `<p>:{<q>}:better`         | channel| a message when a task becomes the best ready one        |
+| `<p>:{<q>}:events`         | stream | the queue's task events, a batch per entry (events.py)  |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -33,6 +34,7 @@ class QueueKeys:
     owners: str
     notify: str
     better: str  # a pub/sub channel, not a key (see announcements.py)
+    events: str  # a stream of the queue's task events (see events.py)
 
 
 class KeySpace:
@@ -51,6 +53,7 @@ class KeySpace:
             owners=f"{base}:owners",
             notify=f"{base}:notify",
             better=f"{base}:better",
+            events=f"{base}:events",
         )
 
     @property

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry
+from django_task_queue.broker.events import TaskEvent, record
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.ids import new_ids
 from django_task_queue.models import Schedule
@@ -171,14 +172,31 @@ def _dispatch(inserted: list[tuple[Tick, uuid.UUID]], seq_by_id: dict[uuid.UUID,
     """Push the inserted tasks to Redis once their rows commit."""
     entries: dict[str, list[PushEntry]] = {}
     enqueued: Counter[tuple[str, str]] = Counter()
+    made: list[TaskEvent] = []
     for tick, task_id in inserted:
         options = tick.definition.options
+        made.append(
+            TaskEvent(
+                "enqueued",
+                str(task_id),
+                options.task_name,
+                options.queue_name,
+                TaskStatus.PENDING,
+                0,
+                options.priority,
+            )
+        )
         entries.setdefault(options.queue_name, []).append(
             push_entry(task_id, options.priority, seq_by_id[task_id], None)
         )
         enqueued[options.queue_name, options.task_name] += 1
     if entries:
-        transaction.on_commit(lambda: push_after_commit(entries, enqueued))
+
+        def dispatch() -> None:
+            record(made)  # written with the push, in its round trip
+            push_after_commit(entries, enqueued)
+
+        transaction.on_commit(dispatch)
 
 
 def _columns(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:

@@ -61,6 +61,8 @@ def purge_finished(
         "statuses": check_finished_statuses(statuses),
         "before": timezone.now() - older_than,
         "limit": batch_size,
+        "queues": None,
+        "except_queues": [],
     }
     if dry_run:
         tasks, attempts = store.read("purge_count", params)[0]

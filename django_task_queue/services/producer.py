@@ -21,6 +21,7 @@ from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.models import Task
 from django_task_queue.services.spec import TaskSpec, ValidatedTask, validate_batch
 from django_task_queue.task_options import ENQUEUE_KEYWORDS, EnqueueOptions, refuse_unknown
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ def _registered(
 def _after_commit(tasks: list[Task], entries: dict[str, list[PushEntry]]) -> None:
     """Dispatch a committed batch, count it for /metrics, and log it (at DEBUG)."""
     enqueued = Counter((task.queue_name, task.task_name) for task in tasks)
+    events.of_tasks("enqueued", tasks)  # written with the push, in its round trip
     push_after_commit(entries, enqueued)
     if logger.isEnabledFor(logging.DEBUG):
         for task in tasks:

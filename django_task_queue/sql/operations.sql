@@ -2,12 +2,16 @@
 -- services/housekeeping.py. None of it runs on the hot path.
 
 -- name: purge_batch --
--- One batch of the purge: finished tasks completed before a cut-off, oldest first (through the
--- completed_at index), with their attempts. Rows another transaction holds are left for later.
+-- One batch of the purge (and of the retention pruner): finished tasks completed before a
+-- cut-off, of the given queues (all when null) but the excepted ones, oldest first (through the
+-- completed_at index), with their attempts. Rows another transaction holds are left for later,
+-- so pruners on several hosts share the work.
 WITH doomed AS (
     SELECT id
     FROM django_task_queue_task
     WHERE status = ANY(%(statuses)s::text[]) AND completed_at < %(before)s
+      AND (%(queues)s::text[] IS NULL OR queue_name = ANY(%(queues)s::text[]))
+      AND NOT (queue_name = ANY(%(except_queues)s::text[]))
     ORDER BY completed_at
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED

@@ -214,8 +214,8 @@ SET status = CASE WHEN e.lost_count >= %(max_lost)s THEN 'failed' ELSE 'pending'
     lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
 FROM expired e
 WHERE t.id = e.id
-RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, t.workflow_id,
-          t.error_message;
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, t.task_name,
+          t.workflow_id, t.error_message;
 
 -- name: cancel_task --
 -- The user's cancel: only a waiting task can be cancelled.
@@ -321,7 +321,7 @@ SET status = CASE
     lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
 FROM held h
 WHERE t.id = h.id
-RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running,
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running, t.task_name,
           t.workflow_id, t.error_message;
 
 -- name: held_task --

@@ -131,7 +131,7 @@ SET status = 'cancelled', completed_at = %(now)s, updated_at = %(now)s, next_ret
     error_message = %(reason)s
 WHERE id = ANY(%(task_ids)s::uuid[])
   AND CASE WHEN status IN ('pending', 'retry') THEN true ELSE false END
-RETURNING id, queue_name;
+RETURNING id, queue_name, task_name, attempt, priority;
 
 -- name: cancel_steps --
 -- The steps that will not run: those never started, and task steps whose task was cancelled.

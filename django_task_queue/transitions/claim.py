@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,9 @@ from django_task_queue.conf import get_settings
 from django_task_queue.dispatch import push_entry
 from django_task_queue.exceptions import StoreUnavailableError
 from django_task_queue.outcomes import ClaimedTask, Completed
+from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 
 # A task popped from Redis a little before PostgreSQL's due time (clock skew between hosts)
 # still runs rather than bouncing between the two stores.
@@ -91,7 +94,16 @@ def _complete_and_claim(
             _settle_unclaimable(broker, claim)
         else:
             claimed.append(_claimed(claim, row))
+    _succeeded(done, recorded)
+    events.of_claimed("started", claimed, TaskStatus.PROCESSING)
     return recorded, claimed
+
+
+def _succeeded(done: Sequence[Completed], recorded: set[uuid.UUID]) -> None:
+    if recorded:
+        events.of_claimed(
+            "succeeded", (d.task for d in done if d.task.id in recorded), TaskStatus.SUCCESS
+        )
 
 
 def _write(
@@ -175,6 +187,13 @@ def unclaim(broker: Broker, tasks: Sequence[ClaimedTask]) -> None:
     for queue_name, queue_tasks in _by_queue(tasks).items():
         entries = [PushEntry(str(t.id), t.claim.score, 0) for t in queue_tasks]
         broker.push(queue_name, entries, to_ms(now))
+    for status in (TaskStatus.PENDING, TaskStatus.RETRY):
+        back = [
+            replace(t, attempt=t.attempt - 1)
+            for t in tasks
+            if (t.retry_count > 0) == (status == TaskStatus.RETRY)
+        ]
+        events.of_claimed("released", back, status)
 
 
 def _by_queue(tasks: Sequence[ClaimedTask]) -> dict[str, list[ClaimedTask]]:
@@ -214,6 +233,7 @@ def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
         return _complete_members(broker, members) | complete_many(broker, others)
     recorded, _ = _write(done, (), "", timezone.now(), 0)
     broker.ack([d.task.claim for d in done])
+    _succeeded(done, recorded)
     return recorded
 
 
@@ -233,4 +253,5 @@ def _complete_members(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUI
             ]
         )
     broker.ack([d.task.claim for d in done])
+    _succeeded(done, recorded)
     return recorded

@@ -14,6 +14,7 @@ from django_task_queue.broker.client import get_broker
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError, InvalidTransitionError
 from django_task_queue.models import Task
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,12 @@ def cancel(task_id: uuid.UUID | str) -> Task:
             raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
         if task.workflow_id is not None:
             workflows.member_cancelled(task.id, task.workflow_id)
+    events.of_tasks("cancelled", [task])
     try:
         # Only tidiness: a worker that still pops the id finds it cancelled and skips it.
-        get_broker().remove(rows[0][0], [str(task_id)])
+        broker = get_broker()
+        broker.remove(rows[0][0], [str(task_id)])
+        broker.flush_events()
     except BrokerUnavailableError as exc:
         logger.warning("Redis is unreachable; a cancelled task's entry stays until popped: %s", exc)
     return task
@@ -54,5 +58,10 @@ def retry(task_id: uuid.UUID | str) -> Task:
             workflows.member_retried(task.id, task.workflow_id)
     ((priority, seq, queue_name),) = rows
     entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
-    transaction.on_commit(lambda: push_after_commit(entries))
+
+    def dispatch() -> None:
+        events.of_tasks("retried", [task])  # written with the push, in its round trip
+        push_after_commit(entries)
+
+    transaction.on_commit(dispatch)
     return task

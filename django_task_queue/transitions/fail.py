@@ -16,6 +16,7 @@ from django_task_queue.dispatch import push_entry
 from django_task_queue.outcomes import ClaimedTask, Failure
 from django_task_queue.states import AttemptOutcome, TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 
 
 def _storable(text: str) -> str:
@@ -68,9 +69,11 @@ def fail(
         # The push replaces this attempt's lease with a delayed entry in one script.
         entry = push_entry(task.id, task.priority, task.seq, next_retry_at)
         broker.push(task.queue_name, [entry], to_ms(now))
-    else:
-        broker.ack([task.claim])
-    return TaskStatus.RETRY if will_retry else TaskStatus.FAILED
+        events.of_claimed("retry_scheduled", [task], TaskStatus.RETRY)
+        return TaskStatus.RETRY
+    broker.ack([task.claim])
+    events.of_claimed("failed", [task], TaskStatus.FAILED)
+    return TaskStatus.FAILED
 
 
 def _fail_member(task: ClaimedTask, failure: Failure, params: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from django_task_queue.dispatch import push_entry
 from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def release(broker: Broker, task: ClaimedTask, reason: str, duration_ms: float) 
         broker.ack([task.claim])
         return False
     broker.push(task.queue_name, [push_entry(task.id, task.priority, task.seq, None)], to_ms(now))
+    events.of_claimed("released", [task], TaskStatus.PENDING)
     return True
 
 
@@ -95,7 +97,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
     # One transaction with the workflows of members that failed for good (lost too often).
     with store.atomic():
         rows = store.write("reap_expired", params)
-        advance_workflows(rows, status_column=1, workflow_column=6, error_column=7)
+        advance_workflows(rows, status_column=1, workflow_column=7, error_column=8)
     entries: dict[str, list[PushEntry]] = {}
     for task_id, status, priority, seq, queue_name, attempt, *_ in rows:
         logger.warning(
@@ -109,6 +111,7 @@ def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
             entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
     for queue_name, queue_entries in entries.items():
         broker.push(queue_name, queue_entries, to_ms(now))
+    events.settled(events.LOST, [(r[0], r[1], r[2], r[4], r[5], r[6]) for r in rows])
     if rows:
         # Redis leases of reaped tasks are dropped by the push; those of failed ones linger.
         for queue_name in {row[4] for row in rows}:

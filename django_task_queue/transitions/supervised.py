@@ -25,6 +25,7 @@ from django_task_queue.outcomes import ClaimedTask
 from django_task_queue.priorities import ready_score
 from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
+from django_task_queue.transitions import events
 from django_task_queue.transitions.fail import fail_timed_out
 from django_task_queue.transitions.leases import advance_workflows
 
@@ -102,7 +103,7 @@ def release_worker_tasks(
     # One transaction with the workflows of members that failed for good (lost too often).
     with store.atomic():
         rows = store.write("release_worker_tasks", params)
-        advance_workflows(rows, status_column=1, workflow_column=7, error_column=8)
+        advance_workflows(rows, status_column=1, workflow_column=8, error_column=9)
     waiting: dict[str, list[PushEntry]] = {}
     settled: dict[str, list[str]] = {}
     for task_id, status, priority, seq, queue_name, attempt, was_running, *_ in rows:
@@ -122,6 +123,7 @@ def release_worker_tasks(
             settled.setdefault(queue_name, []).append(str(task_id))
     for queue_name, entries in waiting.items():
         broker.push(queue_name, entries, to_ms(now))  # the push replaces each lease
+    events.settled(events.LOST, [(r[0], r[1], r[2], r[4], r[5], r[7]) for r in rows])
     for queue_name, task_ids in settled.items():
         broker.forget_leases(queue_name, task_ids)
     return len(rows)

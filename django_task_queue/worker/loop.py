@@ -120,6 +120,7 @@ class Worker:
             self.broker.stop_listening()
             with contextlib.suppress(BrokerUnavailableError):
                 self.broker.flush_acks()
+                self.broker.flush_events()  # its flusher thread dies with the process
                 self.broker.remove_worker(self.worker_id)
         logger.info("worker %s stopped after %d task(s)", self.worker_id, self.tasks_done)
         return 0

@@ -1,6 +1,7 @@
 """The maintenance loops, each named for its one job and run on its own interval:
 Promoter (delayed → ready), Reaper (expired leases → waiting), Reconciler (PostgreSQL → Redis),
-Rollup (finished work → the statistics' per-minute rows)."""
+Rollup (finished work → the statistics' per-minute rows), Pruner (finished tasks past their
+retention → deleted)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,24 @@ from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
 from django_task_queue.monitoring import rollup
-from django_task_queue.services import recovery
+from django_task_queue.services import recovery, retention
 from django_task_queue.store import ensure_usable_connection
 from django_task_queue.transitions import reap_expired_leases
 
 logger = logging.getLogger(__name__)
 
 
+# The pruner deletes for this long at most per turn, so that the supervisor's loop (leases,
+# schedules) is never held up for long; while behind, it comes back after BEHIND_AGAIN_S.
+PRUNE_BUDGET_S = 0.5
+BEHIND_AGAIN_S = 1.0
+
+
 @dataclass
 class _Loop:
     name: str
     interval_s: float
-    job: Callable[[], object]
+    job: Callable[[], object]  # returns False when it stopped with work left
     next_run: float = 0.0
 
 
@@ -41,6 +48,7 @@ class Maintenance:
             _Loop("reaper", conf.REAP_INTERVAL_S, self._reap),
             _Loop("reconciler", conf.RECONCILE_INTERVAL_S, self._reconcile),
             _Loop("rollup", conf.ROLLUP_INTERVAL_S, self._roll_up),
+            _Loop("pruner", conf.PRUNE_INTERVAL_S, self._prune),
         ]
         self._outage_logged = False
 
@@ -49,20 +57,18 @@ class Maintenance:
         now = time.monotonic()
         for loop in self.loops:
             if now >= loop.next_run:
-                self._run(loop)
-                loop.next_run = time.monotonic() + loop.interval_s
+                behind = self._run(loop) is False
+                again_s = min(loop.interval_s, BEHIND_AGAIN_S) if behind else loop.interval_s
+                loop.next_run = time.monotonic() + again_s
         return max(0.0, min(loop.next_run for loop in self.loops) - time.monotonic())
 
     def run_all(self) -> None:
         for loop in self.loops:
             self._run(loop)
 
-    def _run(self, loop: _Loop) -> None:
+    def _run(self, loop: _Loop) -> object:
         try:
-            loop.job()
-            if self._outage_logged:
-                logger.info("maintenance: stores reachable again")
-                self._outage_logged = False
+            done = loop.job()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
             if not self._outage_logged:
                 logger.error(
@@ -70,6 +76,11 @@ class Maintenance:
                 )
                 self._outage_logged = True
             ensure_usable_connection()
+            return None
+        if self._outage_logged:
+            logger.info("maintenance: stores reachable again")
+            self._outage_logged = False
+        return done
 
     def _promote(self) -> None:
         broker = self._broker()
@@ -91,3 +102,14 @@ class Maintenance:
 
     def _roll_up(self) -> None:
         rollup.fold(timezone.now())
+
+    def _prune(self) -> bool:
+        result = retention.prune(timezone.now(), budget_s=PRUNE_BUDGET_S)
+        if result.tasks:
+            logger.info(
+                "pruner: deleted %d finished task(s) and %d attempt(s) past their retention%s",
+                result.tasks,
+                result.attempts,
+                "" if result.caught_up else "; more to go",
+            )
+        return result.caught_up

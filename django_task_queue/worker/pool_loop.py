@@ -128,6 +128,7 @@ class ConcurrentWorker:
             self.pool.close()
             with contextlib.suppress(BrokerUnavailableError):
                 self.broker.flush_acks()
+                self.broker.flush_events()  # its flusher thread dies with the process
                 self.broker.remove_worker(self.worker_id)
         logger.info("worker %s stopped after %d task(s)", self.worker_id, self.tasks_done)
         return 0

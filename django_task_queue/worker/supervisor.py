@@ -17,7 +17,9 @@ from types import FrameType
 
 from django.db import connections
 
+from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
+from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.schedules.scheduler import Scheduler
 from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import WorkerDeps
@@ -118,6 +120,8 @@ class Supervisor:
             ):
                 break
             time.sleep(max(wait_s, 0.01))
+        with contextlib.suppress(BrokerUnavailableError):
+            get_broker().flush_events()  # what the last settlements recorded
         logger.info("all workers stopped")
         return 0
 

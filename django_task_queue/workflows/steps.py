@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry, get_broker
+from django_task_queue.broker.events import TaskEvent, record
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.ids import new_ids
@@ -107,8 +108,21 @@ def start(workflow_id: uuid.UUID, position: int, last: int, given: list[Any]) ->
     entries: dict[str, list[PushEntry]] = {}
     for task_id, seq, priority, queue_name in inserted:
         entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
+    names = {
+        task_id: (step.spec or {}).get("task_name", "")
+        for step, task_id in zip(tasks, ids, strict=True)
+    }
+    enqueued = [
+        TaskEvent("enqueued", str(task_id), names[task_id], queue_name, "pending", 0, priority)
+        for task_id, _, priority, queue_name in inserted
+    ]
+
+    def dispatch() -> None:
+        record(enqueued)  # written with the push, in its round trip
+        push_after_commit(entries)
+
     if entries:
-        transaction.on_commit(lambda: push_after_commit(entries))
+        transaction.on_commit(dispatch)
 
 
 def _task_params(
@@ -179,17 +193,23 @@ def stop_the_rest(workflow_id: uuid.UUID, reason: str) -> None:
         {"workflow_id": workflow_id, "reason": reason, "task_ids": [row[0] for row in cancelled]},
     )
     by_queue: dict[str, list[str]] = {}
-    for task_id, queue_name in cancelled:
+    for task_id, queue_name, *_ in cancelled:
         by_queue.setdefault(queue_name, []).append(str(task_id))
+    events = [
+        TaskEvent("cancelled", str(task_id), name, queue_name, "cancelled", attempt, priority)
+        for task_id, queue_name, name, attempt, priority in cancelled
+    ]
     if by_queue:
-        transaction.on_commit(lambda: _remove(by_queue))
+        transaction.on_commit(lambda: _remove(by_queue, events))
 
 
-def _remove(by_queue: dict[str, list[str]]) -> None:
+def _remove(by_queue: dict[str, list[str]], events: list[TaskEvent]) -> None:
+    record(events)
     # Only tidiness: a worker that still pops a cancelled id finds it cancelled and skips it.
     try:
         broker = get_broker()
         for queue_name, task_ids in by_queue.items():
             broker.remove(queue_name, task_ids)
+        broker.flush_events()
     except BrokerUnavailableError:
         return

@@ -56,7 +56,7 @@ def test_the_web_service_migrates_then_serves_with_gunicorn(services: dict[str, 
 
     assert "runserver" not in command
     migrate = command.index("manage.py migrate --no-input")
-    server = command.index("gunicorn --config python:config.gunicorn config.wsgi:application")
+    server = command.index("gunicorn --config python:config.gunicorn config.asgi:application")
     assert migrate < server
     # `&&`: a failed migration stops the server from starting on an old schema.
     assert "&&" in command[migrate:server]

@@ -229,3 +229,14 @@ def python_loop(duration_s: float) -> str:
 def echo(value: Any) -> Any:
     """Return what it was given (a workflow step's input, as received)."""
     return value
+
+
+@task_registry.register("test_fails_once", max_retries=1, retry_delay=0)
+def fails_once(marker_dir: str, label: str) -> str:
+    """Fail on the first attempt (leaving a marker), succeed on the next."""
+    marker = Path(marker_dir) / f"failed-once-{label}"
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        raise RuntimeError("the first attempt fails")
+    return label

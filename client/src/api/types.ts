@@ -314,3 +314,45 @@ export interface WorkflowDetail {
   progress: WorkflowProgress;
   tree: WorkflowStep;
 }
+
+/** What happened to a task, as GET /api/events/ names it; `status` is the task's status after it. */
+export const TASK_EVENT_TYPES = [
+  'enqueued',
+  'started',
+  'succeeded',
+  'failed',
+  'retry_scheduled',
+  'cancelled',
+  'released',
+  'retried',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/** One change of a task's status, from the event stream. */
+export interface TaskEvent {
+  /** The stream's id (the SSE `id`); empty when the server sent none. */
+  id: string;
+  type: TaskEventType;
+  taskId: string;
+  taskName: string;
+  queueName: string;
+  status: TaskStatus;
+  attempt: number;
+  priority: number;
+  /** When it happened; for `enqueued`, the task's creation time. */
+  at: Date;
+}
+
+/** The server no longer holds the events the client missed: everything shown must be refetched. */
+export interface StreamReset {
+  reason: string;
+  message: string;
+}
+
+/** Filters of GET /api/events/ (all optional). */
+export interface TaskEventFilters {
+  queueName?: string;
+  taskName?: string;
+  taskId?: string;
+  status?: TaskStatus;
+}

@@ -247,3 +247,21 @@ export interface WireWorkflowDetail {
   progress: WireWorkflowProgress;
   tree: WireWorkflowStep;
 }
+
+/** The `data` of a `task` message of GET /api/events/ (its SSE `id` is the stream's id). */
+export interface WireTaskEvent {
+  type: string;
+  task_id: string;
+  task_name: string;
+  queue_name: string;
+  status: string;
+  attempt: number;
+  priority: number;
+  at: string;
+}
+
+/** The `data` of a `reset` message: the events since Last-Event-ID are gone, refetch. */
+export interface WireStreamReset {
+  reason: string;
+  message: string;
+}

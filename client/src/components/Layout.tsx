@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { HealthIndicator } from './HealthIndicator';
+import { LiveIndicator } from './LiveIndicator';
 import { PollControl } from './PollControl';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
@@ -38,6 +39,7 @@ export function Layout() {
         </nav>
         <div className="header-tools">
           <HealthIndicator />
+          <LiveIndicator />
           <PollControl />
           <ThemeToggle />
           <UserMenu />

@@ -2,7 +2,7 @@ import { usePolling } from '../hooks/usePolling';
 
 const INTERVALS = [1000, 2000, 3000, 5000, 10000, 30000, 60000];
 
-/** Lets the user change the poll interval or pause live updates. */
+/** Lets the user change the poll interval (used while the event stream is down) or pause live updates. */
 export function PollControl() {
   const { intervalMs, paused, visible, setIntervalMs, setPaused } = usePolling();
   const options = INTERVALS.includes(intervalMs) ? INTERVALS : [...INTERVALS, intervalMs].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-/** TanStack Query hooks for every API read, polling at the user's interval. */
+/** TanStack Query hooks for every API read: kept up to date by events while the stream is live, else polling at the user's interval. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   getHealth,
@@ -15,7 +15,7 @@ import {
 } from '../api/endpoints';
 import { recordQueueDepths } from '../lib/queueHistory';
 import { filtersFromParams } from '../lib/taskQuery';
-import { useRefetchInterval } from './usePolling';
+import { useLiveQueryOptions, usePollInterval } from './usePolling';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -33,7 +33,7 @@ export const queryKeys = {
 };
 
 export function useStats(minutes: number) {
-  const refetchInterval = useRefetchInterval();
+  const live = useLiveQueryOptions();
   return useQuery({
     queryKey: queryKeys.stats(minutes),
     queryFn: async ({ signal }) => {
@@ -41,34 +41,35 @@ export function useStats(minutes: number) {
       recordQueueDepths(stats);
       return stats;
     },
-    refetchInterval,
+    ...live,
     placeholderData: keepPreviousData,
   });
 }
 
 /** The tasks page's list; `search` is the URL query string, read afresh at each poll. */
 export function useTasks(search: string) {
-  const refetchInterval = useRefetchInterval();
+  const live = useLiveQueryOptions();
   return useQuery({
     queryKey: queryKeys.tasks(search),
     queryFn: ({ signal }) => listTasks(filtersFromParams(new URLSearchParams(search)), signal),
-    refetchInterval,
+    ...live,
     placeholderData: keepPreviousData,
   });
 }
 
 export function useTask(id: string) {
-  const refetchInterval = useRefetchInterval();
+  const live = useLiveQueryOptions();
   return useQuery({
     queryKey: queryKeys.task(id),
     queryFn: ({ signal }) => getTask(id, signal),
-    refetchInterval,
+    ...live,
   });
 }
 
-/** A workflow with its tree, polled like a task so its graph updates live. */
+/** A workflow with its tree, polled at the user's interval even while the stream is live (task
+ * events do not name their workflow), so its graph keeps up as its steps run. */
 export function useWorkflow(id: string) {
-  const refetchInterval = useRefetchInterval();
+  const refetchInterval = usePollInterval();
   return useQuery({
     queryKey: queryKeys.workflow(id),
     queryFn: ({ signal }) => getWorkflow(id, signal),
@@ -77,33 +78,41 @@ export function useWorkflow(id: string) {
 }
 
 export function useFailures(minutes: number) {
-  const refetchInterval = useRefetchInterval();
+  const live = useLiveQueryOptions();
   return useQuery({
     queryKey: queryKeys.failures(minutes),
     queryFn: ({ signal }) => listFailures(minutes, signal),
-    refetchInterval,
+    ...live,
     placeholderData: keepPreviousData,
   });
 }
 
+/** Refetched on events; while live it also polls every 10 s or more, since heartbeats are no task events. */
 export function useWorkers() {
-  const refetchInterval = useRefetchInterval();
-  return useQuery({ queryKey: queryKeys.workers, queryFn: ({ signal }) => listWorkers(signal), refetchInterval });
+  const live = useLiveQueryOptions();
+  const poll = usePollInterval();
+  const refetchInterval = live.refetchInterval === false && poll !== false ? Math.max(poll, 10_000) : live.refetchInterval;
+  return useQuery({
+    queryKey: queryKeys.workers,
+    queryFn: ({ signal }) => listWorkers(signal),
+    ...live,
+    refetchInterval,
+  });
 }
 
 export function useSchedules() {
-  const refetchInterval = useRefetchInterval();
+  const live = useLiveQueryOptions();
   return useQuery({
     queryKey: queryKeys.schedules,
     queryFn: ({ signal }) => listSchedules(signal),
-    refetchInterval,
+    ...live,
     placeholderData: keepPreviousData,
   });
 }
 
 export function useSchedule(name: string) {
-  const refetchInterval = useRefetchInterval();
-  return useQuery({ queryKey: queryKeys.schedule(name), queryFn: ({ signal }) => getSchedule(name, signal), refetchInterval });
+  const live = useLiveQueryOptions();
+  return useQuery({ queryKey: queryKeys.schedule(name), queryFn: ({ signal }) => getSchedule(name, signal), ...live });
 }
 
 export function useTaskFunctions() {
@@ -114,8 +123,9 @@ export function useTaskFunctions() {
   });
 }
 
+/** Polls even while the stream is live: no task event says that a store or a worker went away. */
 export function useHealth() {
-  const refetchInterval = useRefetchInterval();
+  const refetchInterval = usePollInterval();
   return useQuery({
     queryKey: queryKeys.health,
     queryFn: ({ signal }) => getHealth(signal),

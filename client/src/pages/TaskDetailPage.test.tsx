@@ -1,6 +1,7 @@
-import { screen } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { fakeEventSources, wireEvent } from '../test/fakeEventSource';
 import { wireTaskDetail } from '../test/fixtures';
 import { mockFetch, ok } from '../test/mockFetch';
 import { renderWithProviders } from '../test/render';
@@ -89,11 +90,38 @@ describe('TaskDetailPage', () => {
     renderDetail();
     expect(await screen.findByText(/No task has the id/)).toBeInTheDocument();
   });
+
   it('links a workflow step to its workflow', async () => {
     mockFetch({
       [`GET /api/tasks/${ID}/`]: ok(wireTaskDetail({ id: ID, workflow_id: 'wf-1' })),
     });
     renderDetail();
     expect(await screen.findByRole('link', { name: 'workflow' })).toHaveAttribute('href', '/workflows/wf-1');
+  });
+
+  it('refetches the task when an event for it arrives, so its result shows, and not for other tasks', async () => {
+    let current = wireTaskDetail({ id: ID, status: 'pending' });
+    const { calls } = mockFetch({ [`GET /api/tasks/${ID}/`]: () => ok(current) });
+    const sources = fakeEventSources();
+    renderWithProviders(<TaskDetailPage />, {
+      route: `/tasks/${ID}`,
+      path: '/tasks/:id',
+      eventSource: sources.factory,
+      liveCache: { refetchEveryMs: 50, detailWaitMs: 10 },
+    });
+    await screen.findByText('No result yet.');
+    act(() => sources.latest.open());
+    const detailRequests = () => calls.filter((c) => c.url.pathname === `/api/tasks/${ID}/`).length;
+    await waitFor(() => expect(detailRequests()).toBe(2)); // the load and the new stream's catch-up
+
+    act(() => sources.latest.task(wireEvent({ type: 'started', task_id: 'aaaaaaaa-0000-4000-8000-000000000009', status: 'processing' })));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 60)));
+    expect(detailRequests()).toBe(2);
+
+    current = wireTaskDetail({ id: ID, status: 'success', attempt: 1, result: 30, updated_at: '2025-01-02T03:10:01Z' });
+    act(() => sources.latest.task(wireEvent({ type: 'started', task_id: ID, status: 'processing', attempt: 1 })));
+    act(() => sources.latest.task(wireEvent({ type: 'succeeded', task_id: ID, status: 'success', attempt: 1 })));
+    await waitFor(() => expect(screen.getByLabelText('result (JSON)')).toHaveTextContent('30'));
+    expect(detailRequests()).toBe(3); // one refetch for both events
   });
 });
