@@ -147,6 +147,10 @@ TASK_QUEUE = {
 
 if TRANSACTION_POOLING:
     TASK_QUEUE["PREPARE_STATEMENTS"] = False
+if os.environ.get("REDIS_SENTINELS"):
+    # host:port,host:port: the master they name; REDIS_URL then gives the database and password.
+    TASK_QUEUE["REDIS_SENTINELS"] = os.environ["REDIS_SENTINELS"]
+    TASK_QUEUE["REDIS_SENTINEL_MASTER"] = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
 
 # Tests and benchmarks tune the queue of worker subprocesses with a JSON object of overrides.
 TASK_QUEUE.update(json.loads(os.environ.get("TASK_QUEUE_OVERRIDES", "{}")))

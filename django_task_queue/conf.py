@@ -20,6 +20,10 @@ class TaskQueueSettings:
     """Every option of the TASK_QUEUE setting, with its default."""
 
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
+    # With Sentinels ("host:port" each), the master they name for REDIS_SENTINEL_MASTER, with
+    # REDIS_URL's database and password (broker/connection.py).
+    REDIS_SENTINELS: tuple[str, ...] = ()
+    REDIS_SENTINEL_MASTER: str = "mymaster"
     KEY_PREFIX: str = "dtq"
     TASK_MODULES: tuple[str, ...] = ()
     # Modules under these dotted prefixes may be imported to find a Django @task by its path;
@@ -162,6 +166,16 @@ def _checked_retention_by_queue(value: Any) -> Mapping[str, Mapping[str, float |
     )
 
 
+def _checked_sentinels(value: Any) -> tuple[str, ...]:
+    addresses = value.split(",") if isinstance(value, str) else value
+    checked = tuple(str(address).strip() for address in addresses if str(address).strip())
+    for address in checked:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigurationError(f"TASK_QUEUE['REDIS_SENTINELS']: {address!r} is not host:port")
+    return checked
+
+
 _SPECIAL_CHECKS = {
     "SCHEDULES": _checked_schedules,
     "RETENTION": lambda value: _checked_days("TASK_QUEUE['RETENTION']", value),
@@ -176,6 +190,8 @@ def _checked(name: str, value: Any) -> Any:
         if isinstance(value, str) or not all(isinstance(m, str) and m for m in value):
             raise ConfigurationError(f"TASK_QUEUE[{name!r}] must be a list of modules")
         return tuple(value)
+    if name == "REDIS_SENTINELS":
+        return _checked_sentinels(value)
     return _checked_scalar(name, value)
 
 

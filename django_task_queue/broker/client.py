@@ -16,6 +16,7 @@ from redis.commands.core import Script
 from django_task_queue.broker import events
 from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.batches import chunks
+from django_task_queue.broker.connection import connect
 from django_task_queue.broker.event_reads import EventReads
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
@@ -74,14 +75,7 @@ class Broker(Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, EventReads):
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
-        client = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_connect_timeout=2.0,
-            socket_timeout=socket_timeout_s,
-            health_check_interval=30,
-        )
-        return cls(client, prefix)
+        return cls(connect(url, socket_timeout_s=socket_timeout_s), prefix)
 
     @staticmethod
     def _waiting_keys(q: QueueKeys) -> list[str]:

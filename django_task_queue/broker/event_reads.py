@@ -20,6 +20,7 @@ from typing import Any
 import redis
 import redis.asyncio
 
+from django_task_queue.broker.connection import connect_async
 from django_task_queue.broker.keys import KeySpace
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
@@ -148,7 +149,7 @@ class EventHub:
     of the subscribers (asyncio), so that a thousand open streams cost one Redis reader."""
 
     def __init__(self, url: str, keys: KeySpace) -> None:
-        self.client = redis.asyncio.Redis.from_url(url, decode_responses=True)
+        self.client = connect_async(url)
         self.keys = keys
         self.subscribers: set[asyncio.Queue[StreamEvent | None]] = set()
         self._reader: asyncio.Task[None] | None = None

@@ -97,6 +97,7 @@ class Heartbeat(threading.Thread):
         self.recorder = recorder
         self.stats = recorder.stats
         self.deps = deps
+        self._outage_logged = False
         # Without a supervisor (no board) to keep them: this process's leases and hard timeout.
         self.own_leases = (
             OwnLeases(held, deps.store, recorder.worker_id) if deps.board is None else None
@@ -132,7 +133,11 @@ class Heartbeat(threading.Thread):
             self.stats.flush(broker)
             self.worker.keep_announcements_drained()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
-            logger.warning("heartbeat failed, will retry: %s", exc)
+            if not self._outage_logged:  # once per outage, not at every beat
+                logger.warning("heartbeat failed, will retry: %s", exc)
+                self._outage_logged = True
+        else:
+            self._outage_logged = False
 
     def flush_stats(self, broker: Broker) -> None:
         """Write the worker's metric counts to Redis; kept for the next try when it is down."""

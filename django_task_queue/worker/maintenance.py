@@ -50,7 +50,7 @@ class Maintenance:
             _Loop("rollup", conf.ROLLUP_INTERVAL_S, self._roll_up),
             _Loop("pruner", conf.PRUNE_INTERVAL_S, self._prune),
         ]
-        self._outage_logged = False
+        self._outages: set[str] = set()  # the loops whose store outage was logged
 
     def tick(self) -> float:
         """Run the loops that are due; returns seconds until the next one is."""
@@ -70,16 +70,17 @@ class Maintenance:
         try:
             done = loop.job()
         except (BrokerUnavailableError, StoreUnavailableError) as exc:
-            if not self._outage_logged:
+            # Once per loop and outage: a loop that needs only the other store goes on.
+            if loop.name not in self._outages:
                 logger.error(
                     "maintenance (%s) cannot reach a store, will retry: %s", loop.name, exc
                 )
-                self._outage_logged = True
+                self._outages.add(loop.name)
             ensure_usable_connection()
             return None
-        if self._outage_logged:
-            logger.info("maintenance: stores reachable again")
-            self._outage_logged = False
+        if loop.name in self._outages:
+            logger.info("maintenance (%s): stores reachable again", loop.name)
+            self._outages.discard(loop.name)
         return done
 
     def _promote(self) -> None:
