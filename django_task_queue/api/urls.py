@@ -3,7 +3,15 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, events, fallback, monitoring, schedules, tasks
+from django_task_queue.api.views import (
+    auth,
+    events,
+    fallback,
+    monitoring,
+    schedules,
+    tasks,
+    workflows,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -11,6 +19,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<uuid:pk>/", tasks.TaskDetailView.as_view(), name="dtq-task"),
     path("tasks/<uuid:pk>/retry/", tasks.TaskRetryView.as_view(), name="dtq-task-retry"),
     path("tasks/<uuid:pk>/cancel/", tasks.TaskCancelView.as_view(), name="dtq-task-cancel"),
+    path("workflows/", workflows.WorkflowCollectionView.as_view(), name="dtq-workflows"),
+    path("workflows/<uuid:pk>/", workflows.WorkflowDetailView.as_view(), name="dtq-workflow"),
+    path(
+        "workflows/<uuid:pk>/cancel/",
+        workflows.WorkflowCancelView.as_view(),
+        name="dtq-workflow-cancel",
+    ),
     path("schedules/", schedules.ScheduleCollectionView.as_view(), name="dtq-schedules"),
     path("schedules/<str:name>/", schedules.ScheduleDetailView.as_view(), name="dtq-schedule"),
     path(

@@ -20,11 +20,18 @@ logger = logging.getLogger(__name__)
 
 
 def cancel(task_id: uuid.UUID | str) -> Task:
-    """Cancel a pending, scheduled or retrying task: it will never run."""
-    rows = store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
-    task = Task.objects.get(pk=task_id)
-    if not rows:
-        raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
+    """Cancel a pending, scheduled or retrying task: it will never run (a workflow member's
+    workflow fails)."""
+    # Imported here: workflows import services, which import this package.
+    from django_task_queue.workflows import control as workflows
+
+    with store.atomic():
+        rows = store.write("cancel_task", {"task_id": str(task_id), "now": timezone.now()})
+        task = Task.objects.get(pk=task_id)
+        if not rows:
+            raise InvalidTransitionError(f"A {task.status} task cannot be cancelled.")
+        if task.workflow_id is not None:
+            workflows.member_cancelled(task.id, task.workflow_id)
     events.of_tasks("cancelled", [task])
     try:
         # Only tidiness: a worker that still pops the id finds it cancelled and skips it.
@@ -37,11 +44,18 @@ def cancel(task_id: uuid.UUID | str) -> Task:
 
 
 def retry(task_id: uuid.UUID | str) -> Task:
-    """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue."""
-    rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
-    task = Task.objects.get(pk=task_id)
-    if not rows:
-        raise InvalidTransitionError(f"A {task.status} task cannot be retried.")
+    """Run a failed or cancelled task again, with a fresh retry budget, at the back of its queue
+    (a workflow member's failed workflow resumes)."""
+    # Imported here: workflows import services, which import this package.
+    from django_task_queue.workflows import control as workflows
+
+    with store.atomic():
+        rows = store.write("retry_task", {"task_id": str(task_id), "now": timezone.now()})
+        task = Task.objects.get(pk=task_id)
+        if not rows:
+            raise InvalidTransitionError(f"A {task.status} task cannot be retried.")
+        if task.workflow_id is not None:
+            workflows.member_retried(task.id, task.workflow_id)
     ((priority, seq, queue_name),) = rows
     entries = {queue_name: [push_entry(task.id, priority, seq, None)]}
 

@@ -25,7 +25,8 @@ def test_schema_endpoint_serves_an_openapi_3_document_of_every_endpoint(api: API
         "/api/task-functions/", "/api/health/", "/api/auth/me/", "/api/auth/login/",
         "/api/auth/logout/", "/api/schedules/", "/api/schedules/{name}/",
         "/api/schedules/{name}/pause/", "/api/schedules/{name}/resume/",
-        "/api/schedules/{name}/run/",
+        "/api/schedules/{name}/run/", "/api/workflows/", "/api/workflows/{id}/",
+        "/api/workflows/{id}/cancel/",
     }  # fmt: skip
     create = schema["paths"]["/api/tasks/"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
