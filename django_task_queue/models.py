@@ -1,4 +1,5 @@
-"""PostgreSQL models: a Task row per enqueued invocation, an Attempt row per execution, and the
+"""PostgreSQL models: a Task row per enqueued invocation, an Attempt row per execution, a
+Workflow row and its WorkflowStep rows per chain, group or chord (see workflows/), and the
 statistics rollup that GET /api/stats/ reads (see monitoring/rollup.py)."""
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from django.db.models.functions import Upper
 
 from django_task_queue.ids import new_id
 from django_task_queue.priorities import DEFAULT_PRIORITY, priority_name
-from django_task_queue.states import AttemptOutcome, TaskStatus
+from django_task_queue.states import (
+    AttemptOutcome,
+    StepKind,
+    StepState,
+    TaskStatus,
+    WorkflowStatus,
+)
 
 TASK_SEQUENCE = "django_task_queue_task_seq"
 
@@ -61,11 +68,13 @@ class Task(models.Model):
     # Unique tasks (flow_control/uniqueness.py): no two rows of one task name share a key while
     # both are in one of their `unique_while` statuses. The partial unique index that says so
     # compares two columns, which Django's constraints cannot express: it is created by
-    # migration 0009 (dtq_task_unique_key), beside dtq_task_unique_recent for `unique_for`.
+    # migration 0010 (dtq_task_unique_key), beside dtq_task_unique_recent for `unique_for`.
     unique_key = models.TextField(null=True, blank=True)
     unique_while = ArrayField(models.CharField(max_length=20), null=True, blank=True)
     # Concurrency limits (flow_control/limits.py): the group whose limit the task counts against.
     limit_group = models.CharField(max_length=300, null=True, blank=True)
+    # Not a foreign key: a task outside workflows pays no constraint check and no index entry.
+    workflow_id = models.UUIDField(null=True, blank=True, editable=False)
     # Set on the tasks a schedule makes: the schedule's name and the tick the task was made for.
     schedule_name = models.CharField(max_length=200, null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
@@ -212,6 +221,65 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.task_id} ({self.outcome})"
+
+
+class Workflow(models.Model):
+    """A chain, group or chord enqueued as one: its steps are WorkflowStep rows."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.value) for s in WorkflowStatus],
+        default=WorkflowStatus.RUNNING.value,
+    )
+    reason = models.TextField(null=True, blank=True, help_text="why it failed or was cancelled")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = (models.Index(fields=["-created_at"], name="dtq_workflow_created"),)
+
+    def __str__(self) -> str:
+        return f"workflow {self.id} ({self.status})"
+
+
+class WorkflowStep(models.Model):
+    """One node of a workflow's tree, numbered in pre-order: a task, or a chain, group or chord
+    of steps. A task step gets its task row only when it becomes runnable."""
+
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
+    position = models.PositiveIntegerField(help_text="pre-order number; the root is 0")
+    parent = models.PositiveIntegerField(null=True, blank=True, help_text="the parent's position")
+    index = models.PositiveIntegerField(default=0, help_text="its place among its siblings")
+    last = models.PositiveIntegerField(help_text="the position of its subtree's last step")
+    kind = models.CharField(max_length=10, choices=[(k.value, k.value) for k in StepKind])
+    path = models.TextField(help_text="where it sits in the tree, e.g. chain[1].group[0]")
+    state = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.value) for s in StepState],
+        default=StepState.WAITING.value,
+    )
+    allow_failures = models.BooleanField(default=False)
+    remaining = models.PositiveIntegerField(default=0, help_text="a group's unfinished members")
+    task_id = models.UUIDField(null=True, blank=True, unique=True)
+    spec = models.JSONField(null=True, blank=True, help_text="a task step's task, validated")
+    result = models.JSONField(null=True, blank=True)
+    reason = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("workflow", "position")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["workflow", "position"], name="dtq_workflow_step_position"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"step {self.path} of {self.workflow_id} ({self.state})"
 
 
 class StatsRollup(models.Model):

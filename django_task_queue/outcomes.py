@@ -33,6 +33,8 @@ class ClaimedTask:
     due_at: datetime | None = None
     # The attempt before this one was lost: its worker died while holding it (and maybe others).
     after_loss: bool = False
+    # The workflow it is a member of: its outcome then advances the workflow too.
+    workflow_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)

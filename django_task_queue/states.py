@@ -12,7 +12,8 @@
 Each verb, who performs it and where it lives: every verb but enqueue is in `transitions/`,
 whose `__init__` lists them all.
 - enqueue (producer; services/producer.py, or a schedule's tick; schedules/state.py): a new row
-  starts PENDING (with `run_after` it waits in Redis' delayed set).
+  starts PENDING (with `run_after` it waits in Redis' delayed set); a workflow's step gets its
+  row when it becomes runnable (workflows/steps.py).
 - claim (worker; transitions/claim.py): PENDING or RETRY → PROCESSING; the attempt number goes
   up by one.
 - complete (worker; transitions/claim.py): PROCESSING → SUCCESS, fenced by the attempt number.
@@ -28,7 +29,8 @@ whose `__init__` lists them all.
 - settle (a supervisor whose worker process ended; transitions/supervised.py): the task the
   process was running → PENDING (FAILED after MAX_LOST_ATTEMPTS losses), the ones it held
   without starting → PENDING or RETRY as for unclaim.
-- cancel (user: API, admin; transitions/control.py): PENDING or RETRY → CANCELLED.
+- cancel (user: API, admin; transitions/control.py): PENDING or RETRY → CANCELLED; also a
+  workflow's failure or cancel, for its members still waiting (workflows/steps.py).
 - retry (user: API, admin, `requeue_failed`; transitions/control.py): FAILED or CANCELLED →
   PENDING, with a fresh retry budget.
 
@@ -58,6 +60,32 @@ class AttemptOutcome(StrEnum):
     TIMEOUT = "timeout"
     LOST = "lost"
     INTERRUPTED = "interrupted"
+
+
+class WorkflowStatus(StrEnum):
+    """A workflow's status: running until its root step ends (workflows/advance.py)."""
+
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class StepKind(StrEnum):
+    TASK = "task"
+    CHAIN = "chain"
+    GROUP = "group"
+    CHORD = "chord"
+
+
+class StepState(StrEnum):
+    """A workflow step's state; a task step's follows its task's outcome, not every status."""
+
+    WAITING = "waiting"  # not runnable yet: a task step has no task row
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 WAITING_STATUSES: Final = frozenset({TaskStatus.PENDING, TaskStatus.RETRY})

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import StoreUnavailableError
@@ -99,6 +99,21 @@ def translated() -> Iterator[None]:
     except psycopg.Error as exc:
         # Django's cursor wrapper would have raised its own type; keep callers' contract.
         raise DatabaseError(str(exc)) from exc
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """A transaction on Django's connection whose errors are ours, as `read`'s and `write`'s are.
+
+    Django's `transaction.atomic()` connects (and begins) outside `translated()`: an outage would
+    escape as Django's OperationalError, which no loop retries. A connection lost outside a
+    transaction is replaced first, as for a statement of the hot path.
+    """
+    with translated():
+        if not connection.in_atomic_block:
+            _close_if_lost()
+        with transaction.atomic():
+            yield
 
 
 def _refused(exc: BaseException) -> bool:

@@ -106,3 +106,33 @@ export async function resumeSchedule(page: Page, name: string): Promise<number> 
     return response.status;
   }, name);
 }
+
+export interface ApiWorkflowStep {
+  path: string;
+  state: string;
+  task_id: string | null;
+  steps: ApiWorkflowStep[];
+}
+
+export interface ApiWorkflow {
+  id: string;
+  status: string;
+  tree: ApiWorkflowStep;
+}
+
+/** POSTs /api/workflows/ from the page. */
+export async function createWorkflow(page: Page, body: Record<string, unknown>): Promise<ApiWorkflow> {
+  if (page.url() === 'about:blank') await page.goto('/');
+  const answer = await page.evaluate(async (payload) => {
+    const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='))?.split('=')[1] ?? '';
+    const response = await fetch('/api/workflows/', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+      body: JSON.stringify(payload),
+    });
+    return { status: response.status, body: (await response.json()) as { data: unknown } };
+  }, body);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body.data as ApiWorkflow;
+}

@@ -11,6 +11,7 @@ import { SchedulesPage } from './pages/SchedulesPage';
 import { TaskDetailPage } from './pages/TaskDetailPage';
 import { TasksPage } from './pages/TasksPage';
 import { WorkersPage } from './pages/WorkersPage';
+import { WorkflowPage } from './pages/WorkflowPage';
 
 /** The routes; Django serves index.html for every non-API path so that deep links work. */
 export function App() {
@@ -21,6 +22,7 @@ export function App() {
           <Route index element={<OverviewPage />} />
           <Route path="tasks" element={<TasksPage />} />
           <Route path="tasks/:id" element={<TaskDetailPage />} />
+          <Route path="workflows/:id" element={<WorkflowPage />} />
           <Route path="failures" element={<FailuresPage />} />
           <Route path="workers" element={<WorkersPage />} />
           <Route path="schedules" element={<SchedulesPage />} />

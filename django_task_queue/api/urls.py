@@ -3,7 +3,16 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from django_task_queue.api.views import auth, events, fallback, monitoring, queues, schedules, tasks
+from django_task_queue.api.views import (
+    auth,
+    events,
+    fallback,
+    monitoring,
+    queues,
+    schedules,
+    tasks,
+    workflows,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", tasks.TaskCollectionView.as_view(), name="dtq-tasks"),
@@ -14,6 +23,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queues/", queues.QueueListView.as_view(), name="dtq-queues"),
     path("queues/<str:name>/pause/", queues.QueuePauseView.as_view(), name="dtq-queue-pause"),
     path("queues/<str:name>/resume/", queues.QueueResumeView.as_view(), name="dtq-queue-resume"),
+    path("workflows/", workflows.WorkflowCollectionView.as_view(), name="dtq-workflows"),
+    path("workflows/<uuid:pk>/", workflows.WorkflowDetailView.as_view(), name="dtq-workflow"),
+    path(
+        "workflows/<uuid:pk>/cancel/",
+        workflows.WorkflowCancelView.as_view(),
+        name="dtq-workflow-cancel",
+    ),
     path("schedules/", schedules.ScheduleCollectionView.as_view(), name="dtq-schedules"),
     path("schedules/<str:name>/", schedules.ScheduleDetailView.as_view(), name="dtq-schedule"),
     path(

@@ -78,7 +78,7 @@ WITH outcome AS (
       AND COALESCE(next_retry_at, run_after, '-infinity') <= %(due_by)s
     RETURNING id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries,
               retry_delay, retry_backoff, priority, seq, queue_name,
-              extract(epoch FROM COALESCE(run_after, created_at))::float8 AS due_at
+              extract(epoch FROM COALESCE(run_after, created_at))::float8 AS due_at, workflow_id
 ), started AS (
     INSERT INTO django_task_queue_attempt (task_id, number, worker_id, started_at, outcome)
     SELECT id, attempt, %(worker_id)s, %(now)s, 'running' FROM claimed
@@ -88,6 +88,7 @@ WITH outcome AS (
 )
 -- One row per claimed task, at least one; the applied successes' ids on the first row only.
 -- after_loss: the previous attempt was lost with its worker, so this one runs alone.
+-- workflow_id: a member's outcome also advances its workflow (workflows/advance.py).
 SELECT CASE WHEN row_number() OVER () = 1 THEN (SELECT array_agg(task_id) FROM recorded) END,
        c.id, c.task_name, c.args, c.kwargs,
        c.attempt, c.timeout, c.retry_count, c.max_retries, c.retry_delay, c.retry_backoff,
@@ -96,7 +97,8 @@ SELECT CASE WHEN row_number() OVER () = 1 THEN (SELECT array_agg(task_id) FROM r
            SELECT FROM django_task_queue_attempt AS a
            WHERE a.task_id = c.id AND a.number = c.attempt - 1
              AND CASE WHEN a.outcome = 'lost' THEN true ELSE false END
-       ) ELSE false END AS after_loss
+       ) ELSE false END AS after_loss,
+       c.workflow_id
 FROM (VALUES (1)) AS one CROSS JOIN durability LEFT JOIN claimed AS c ON true;
 
 -- name: unclaim_tasks --
@@ -212,7 +214,8 @@ SET status = CASE WHEN e.lost_count >= %(max_lost)s THEN 'failed' ELSE 'pending'
     lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
 FROM expired e
 WHERE t.id = e.id
-RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, t.task_name;
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, t.task_name,
+          t.workflow_id, t.error_message;
 
 -- name: cancel_task --
 -- The user's cancel: only a waiting task can be cancelled.
@@ -319,13 +322,14 @@ SET status = CASE
     lease_expires_at = NULL, worker_id = NULL, updated_at = %(now)s
 FROM held h
 WHERE t.id = h.id
-RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running, t.task_name;
+RETURNING t.id, t.status, t.priority, t.seq, t.queue_name, t.attempt, h.was_running, t.task_name,
+          t.workflow_id, t.error_message;
 
 -- name: held_task --
 -- A task a worker process holds, as the claim returned it (for a failure the supervisor
 -- records on the process's behalf).
 SELECT id, task_name, args, kwargs, attempt, timeout, retry_count, max_retries, retry_delay,
-       retry_backoff, priority, seq, queue_name
+       retry_backoff, priority, seq, queue_name, workflow_id
 FROM django_task_queue_task
 WHERE id = %(task_id)s AND attempt = %(attempt)s
   AND CASE WHEN status = 'processing' THEN true ELSE false END;

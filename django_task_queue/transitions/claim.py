@@ -54,8 +54,25 @@ def complete_and_claim(
     Returns the ids of `done` that were applied (see `complete_many`) and the claimed tasks,
     as `claim_batch` does. A worker pays one commit per batch, not two (it does not wait for
     the WAL flush: docs/architecture.md, "Durability"), and the leases of the recorded
-    successes are dropped with its next claim's round trip.
+    successes are dropped with its next claim's round trip. Workflow members' successes are
+    recorded first, each batch of them in one transaction with their workflows' advance.
     """
+    if any(d.task.workflow_id is not None for d in done):
+        members = [d for d in done if d.task.workflow_id is not None]
+        recorded = _complete_members(broker, members)
+        others = [d for d in done if d.task.workflow_id is None]
+        applied, claimed = _complete_and_claim(broker, others, queue_names, worker_id, count)
+        return recorded | applied, claimed
+    return _complete_and_claim(broker, done, queue_names, worker_id, count)
+
+
+def _complete_and_claim(
+    broker: Broker,
+    done: Sequence[Completed],
+    queue_names: Sequence[str],
+    worker_id: str,
+    count: int,
+) -> tuple[set[uuid.UUID], list[ClaimedTask] | None]:
     now = timezone.now()
     lease_ms = int(get_settings().LEASE_S * 1000)
     claims = broker.claim(queue_names, uuid.uuid4().hex, to_ms(now), lease_ms, count)
@@ -134,6 +151,7 @@ def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
         queue_name,
         due_at,
         after_loss,
+        workflow_id,
     ) = row
     return ClaimedTask(
         claim=claim,
@@ -152,6 +170,7 @@ def _claimed(claim: Claim, row: tuple[Any, ...]) -> ClaimedTask:
         queue_name=queue_name,
         due_at=datetime.fromtimestamp(due_at, UTC) if due_at is not None else None,
         after_loss=after_loss,
+        workflow_id=workflow_id,
     )
 
 
@@ -208,7 +227,31 @@ def complete_many(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
     """
     if not done:
         return set()
+    if any(d.task.workflow_id is not None for d in done):
+        members = [d for d in done if d.task.workflow_id is not None]
+        others = [d for d in done if d.task.workflow_id is None]
+        return _complete_members(broker, members) | complete_many(broker, others)
     recorded, _ = _write(done, (), "", timezone.now(), 0)
+    broker.ack([d.task.claim for d in done])
+    _succeeded(done, recorded)
+    return recorded
+
+
+def _complete_members(broker: Broker, done: Sequence[Completed]) -> set[uuid.UUID]:
+    """Record workflow members' successes and advance their workflows in one transaction, so a
+    callback or next step exists exactly when the outcome that makes it runnable does."""
+    # Imported here: workflows import services, which import this package.
+    from django_task_queue.workflows.advance import MemberOutcome, record_outcomes
+
+    with store.atomic():
+        recorded, _ = _write(done, (), "", timezone.now(), 0)
+        record_outcomes(
+            [
+                MemberOutcome(d.task.id, d.task.workflow_id, True, json.loads(d.result_json))
+                for d in done
+                if d.task.id in recorded and d.task.workflow_id is not None
+            ]
+        )
     broker.ack([d.task.claim for d in done])
     _succeeded(done, recorded)
     return recorded

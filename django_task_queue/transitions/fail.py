@@ -4,6 +4,7 @@ the worker's heartbeat); the task is retried later while retries remain, else fa
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,24 +43,25 @@ def fail(
             max_delay_s=conf.MAX_RETRY_DELAY_S,
         )
         next_retry_at = now + timedelta(seconds=delay)
-    applied = store.write(
-        "fail_task",
-        {
-            "task_id": task.id,
-            "attempt": task.attempt,
-            "will_retry": will_retry,
-            "retry_count": task.retry_count + 1 if will_retry else task.retry_count,
-            "next_retry_at": next_retry_at,
-            "completed_at": None if will_retry else now,
-            "error_type": _storable(failure.error_type)[:200],
-            "error_message": _storable(failure.error_message),
-            "traceback": _storable(failure.traceback),
-            "outcome": failure.outcome.value,
-            "now": now,
-            "started_at": now - timedelta(milliseconds=duration_ms),
-            "duration_ms": duration_ms,
-        },
-    )
+    params: dict[str, Any] = {
+        "task_id": task.id,
+        "attempt": task.attempt,
+        "will_retry": will_retry,
+        "retry_count": task.retry_count + 1 if will_retry else task.retry_count,
+        "next_retry_at": next_retry_at,
+        "completed_at": None if will_retry else now,
+        "error_type": _storable(failure.error_type)[:200],
+        "error_message": _storable(failure.error_message),
+        "traceback": _storable(failure.traceback),
+        "outcome": failure.outcome.value,
+        "now": now,
+        "started_at": now - timedelta(milliseconds=duration_ms),
+        "duration_ms": duration_ms,
+    }
+    if task.workflow_id is not None and not will_retry:
+        applied = _fail_member(task, failure, params)
+    else:
+        applied = bool(store.write("fail_task", params))
     if not applied:
         broker.ack([task.claim])
         return None
@@ -72,6 +74,21 @@ def fail(
     broker.ack([task.claim])
     events.of_claimed("failed", [task], TaskStatus.FAILED)
     return TaskStatus.FAILED
+
+
+def _fail_member(task: ClaimedTask, failure: Failure, params: dict[str, Any]) -> bool:
+    """A workflow member failed for good: recorded with its workflow's failure, or its group
+    counting it, in one transaction."""
+    # Imported here: workflows import services, which import this package.
+    from django_task_queue.workflows.advance import MemberOutcome, record_outcomes
+
+    assert task.workflow_id is not None
+    with store.atomic():
+        if not store.write("fail_task", params):
+            return False
+        error = f"{failure.error_type}: {failure.error_message}"
+        record_outcomes([MemberOutcome(task.id, task.workflow_id, False, error=error)])
+    return True
 
 
 def fail_timed_out(broker: Broker, task: ClaimedTask, duration_ms: float) -> TaskStatus | None:

@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -66,15 +67,39 @@ def extend_leases(broker: Broker, tasks: Sequence[ClaimedTask]) -> set[uuid.UUID
     return held
 
 
+def advance_workflows(
+    rows: Sequence[tuple[Any, ...]], *, status_column: int, workflow_column: int, error_column: int
+) -> None:
+    """Advance the workflows of the tasks in `rows` (id first) that a statement failed for good."""
+    members = [
+        (row[0], row[workflow_column], row[error_column])
+        for row in rows
+        if row[workflow_column] is not None and row[status_column] == TaskStatus.FAILED
+    ]
+    if not members:
+        return
+    # Imported here: workflows import services, which import this package.
+    from django_task_queue.workflows.advance import MemberOutcome, record_outcomes
+
+    record_outcomes(
+        [
+            MemberOutcome(task_id, workflow_id, False, error=error)
+            for task_id, workflow_id, error in members
+        ]
+    )
+
+
 def reap_expired_leases(broker: Broker, *, limit: int = _REAP_BATCH) -> int:
     """Make tasks whose worker stopped heartbeating waiting again (or failed, if lost too often)."""
     conf = get_settings()
     now = timezone.now()
-    rows = store.write(
-        "reap_expired", {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
-    )
+    params = {"now": now, "limit": limit, "max_lost": conf.MAX_LOST_ATTEMPTS}
+    # One transaction with the workflows of members that failed for good (lost too often).
+    with store.atomic():
+        rows = store.write("reap_expired", params)
+        advance_workflows(rows, status_column=1, workflow_column=7, error_column=8)
     entries: dict[str, list[PushEntry]] = {}
-    for task_id, status, priority, seq, queue_name, attempt, _ in rows:
+    for task_id, status, priority, seq, queue_name, attempt, *_ in rows:
         logger.warning(
             "task recovered: task_id=%s attempt=%s queue=%s status=%s (lease expired)",
             task_id,

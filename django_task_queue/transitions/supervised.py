@@ -27,6 +27,7 @@ from django_task_queue.states import TaskStatus
 from django_task_queue.timeutil import to_ms
 from django_task_queue.transitions import events
 from django_task_queue.transitions.fail import fail_timed_out
+from django_task_queue.transitions.leases import advance_workflows
 
 logger = logging.getLogger(__name__)
 
@@ -89,22 +90,23 @@ def release_worker_tasks(
     of them): those end with `outcome`; the others go back to their queue as if never claimed.
     """
     now = timezone.now()
-    rows = store.write(
-        "release_worker_tasks",
-        {
-            "worker_id": worker_id,
-            "all_running": running is None,
-            "running_ids": [task_id for task_id, _ in running or ()],
-            "running_attempts": [attempt for _, attempt in running or ()],
-            "running_outcome": outcome,
-            "reason": reason,
-            "max_lost": get_settings().MAX_LOST_ATTEMPTS,
-            "now": now,
-        },
-    )
+    params = {
+        "worker_id": worker_id,
+        "all_running": running is None,
+        "running_ids": [task_id for task_id, _ in running or ()],
+        "running_attempts": [attempt for _, attempt in running or ()],
+        "running_outcome": outcome,
+        "reason": reason,
+        "max_lost": get_settings().MAX_LOST_ATTEMPTS,
+        "now": now,
+    }
+    # One transaction with the workflows of members that failed for good (lost too often).
+    with store.atomic():
+        rows = store.write("release_worker_tasks", params)
+        advance_workflows(rows, status_column=1, workflow_column=8, error_column=9)
     waiting: dict[str, list[PushEntry]] = {}
     settled: dict[str, list[str]] = {}
-    for task_id, status, priority, seq, queue_name, attempt, was_running, _ in rows:
+    for task_id, status, priority, seq, queue_name, attempt, was_running, *_ in rows:
         if was_running:
             logger.warning(
                 "task %s: task_id=%s attempt=%s queue=%s status=%s (%s)",
@@ -143,7 +145,7 @@ def fail_at_hard_timeout(
 
 def _held(row: tuple[Any, ...]) -> ClaimedTask:
     (task_id, task_name, args, kwargs, attempt, timeout_s, retry_count, max_retries,
-     retry_delay_s, retry_backoff, priority, seq, queue_name) = row  # fmt: skip
+     retry_delay_s, retry_backoff, priority, seq, queue_name, workflow_id) = row  # fmt: skip
     # The claim token is the worker's, which the supervisor does not know: the lease is
     # dropped by id instead (forget_leases), or replaced by the retry's push.
     claim = Claim(str(task_id), queue_name, "", ready_score(priority, seq))
@@ -162,4 +164,5 @@ def _held(row: tuple[Any, ...]) -> ClaimedTask:
         priority=priority,
         seq=seq,
         queue_name=queue_name,
+        workflow_id=workflow_id,
     )

@@ -26,7 +26,8 @@ def test_schema_endpoint_serves_an_openapi_3_document_of_every_endpoint(api: API
         "/api/auth/logout/", "/api/queues/", "/api/queues/{name}/pause/",
         "/api/queues/{name}/resume/", "/api/schedules/", "/api/schedules/{name}/",
         "/api/schedules/{name}/pause/", "/api/schedules/{name}/resume/",
-        "/api/schedules/{name}/run/",
+        "/api/schedules/{name}/run/", "/api/workflows/", "/api/workflows/{id}/",
+        "/api/workflows/{id}/cancel/",
     }  # fmt: skip
     create = schema["paths"]["/api/tasks/"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {

@@ -175,6 +175,8 @@ def _task_aliases(tokens: list[Token]) -> set[str | None]:
 
 def _update_pairs(tokens: list[Token], index: int, ctes: dict[str, list[Token]]) -> set[Pair]:
     span = _span(tokens, index)
+    if len(span) > 1 and span[1].word != TASK_TABLE:
+        return set()  # another table's status (a workflow's) is not a task's
     clauses = _clauses(span, {"set", "from", "where", "returning"})
     assignment = _status_assignment(clauses.get("set", []))
     if assignment is None:
@@ -351,6 +353,8 @@ def _insert_pairs(tokens: list[Token], index: int) -> set[Pair]:
     if len(span) < 4 or span[1].word != "into":
         raise UnreadableSQLError("an INSERT without INTO")
     table = span[2].word
+    if table != TASK_TABLE:
+        return set()  # another table's status (a workflow's) is not a task's
     # The column list follows the table or its alias (`INTO t AS r (...)`, `INTO t r (...)`).
     paren = next((i for i in (3, 4, 5) if i < len(span) and span[i].text == "("), None)
     listed = _span(span, paren + 1) if paren is not None else []

@@ -225,6 +225,12 @@ def python_loop(duration_s: float) -> str:
     return "finished"
 
 
+@task_registry.register("test_echo", max_retries=0)
+def echo(value: Any) -> Any:
+    """Return what it was given (a workflow step's input, as received)."""
+    return value
+
+
 @task_registry.register("test_fails_once", max_retries=1, retry_delay=0)
 def fails_once(marker_dir: str, label: str) -> str:
     """Fail on the first attempt (leaving a marker), succeed on the next."""

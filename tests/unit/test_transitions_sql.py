@@ -18,7 +18,13 @@ PACKAGE = Path(django_task_queue.__file__).parent
 
 # The named statements (of any .sql file in the package) that perform each verb.
 PERFORMED_BY: dict[str, set[str]] = {
-    "enqueue": {"insert_task", "insert_tasks", "insert_controlled_task", "enqueue_ticks"},
+    "enqueue": {
+        "insert_task",
+        "insert_tasks",
+        "insert_controlled_task",
+        "enqueue_ticks",
+        "insert_workflow_tasks",
+    },
     "claim": {"complete_and_claim"},
     "complete": {"complete_and_claim"},
     "unclaim": {"unclaim_tasks"},
@@ -26,7 +32,7 @@ PERFORMED_BY: dict[str, set[str]] = {
     "release": {"release_task"},
     "reap": {"reap_expired"},
     "settle": {"release_worker_tasks"},
-    "cancel": {"cancel_task"},
+    "cancel": {"cancel_task", "cancel_workflow_tasks"},
     "retry": {"retry_task"},
 }
 
@@ -105,6 +111,8 @@ def test_every_edge_of_the_state_machine_is_written_by_a_statement_of_its_verb()
             {(None, "success")},
         ),
         ("UPDATE django_task_queue_task SET priority = 1 WHERE status = 'pending'", set()),
+        # A workflow's status is not a task's.
+        ("UPDATE django_task_queue_workflow SET status = 'failed' WHERE id = %(id)s", set()),
     ],
 )
 def test_the_reader_pairs_the_statuses_a_statement_tests_with_those_it_writes(

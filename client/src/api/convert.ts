@@ -23,8 +23,19 @@ import type {
   TaskStatus,
   Worker,
   WorkerState,
+  WorkflowDetail,
+  WorkflowStep,
 } from './types';
-import { ATTEMPT_OUTCOMES, CATCH_UP_MODES, PRIORITY_NAMES, TASK_STATUSES, WORKER_STATES } from './types';
+import {
+  ATTEMPT_OUTCOMES,
+  CATCH_UP_MODES,
+  PRIORITY_NAMES,
+  STEP_KINDS,
+  STEP_STATES,
+  TASK_STATUSES,
+  WORKER_STATES,
+  WORKFLOW_STATUSES,
+} from './types';
 import type {
   WireAttempt,
   WireFailureGroup,
@@ -42,6 +53,8 @@ import type {
   WireTaskDetail,
   WireTaskFunction,
   WireWorker,
+  WireWorkflowDetail,
+  WireWorkflowStep,
 } from './wire';
 
 /** An ISO-8601 string as a Date; null (or an unparsable string) as null. */
@@ -92,6 +105,7 @@ export function toTask(wire: WireTask): Task {
     startedAt: toDate(wire.started_at),
     completedAt: toDate(wire.completed_at),
     nextRetryAt: toDate(wire.next_retry_at),
+    workflowId: wire.workflow_id ?? null,
     scheduleName: wire.schedule_name ?? null,
     scheduledFor: toDate(wire.scheduled_for),
   };
@@ -326,4 +340,39 @@ export function toTaskQuery(filters: TaskFilters): Record<string, string> {
   if (filters.page && filters.page > 1) query.page = String(filters.page);
   if (filters.pageSize) query.page_size = String(filters.pageSize);
   return query;
+}
+
+export function toWorkflowStep(wire: WireWorkflowStep): WorkflowStep {
+  return {
+    kind: oneOf(STEP_KINDS, wire.kind, 'task'),
+    path: wire.path,
+    state: oneOf(STEP_STATES, wire.state, 'waiting'),
+    reason: wire.reason ?? null,
+    allowFailures: wire.allow_failures,
+    taskName: wire.task_name ?? null,
+    taskId: wire.task_id ?? null,
+    taskStatus: wire.task_status ? toStatus(wire.task_status) : null,
+    steps: (wire.steps ?? []).map(toWorkflowStep),
+  };
+}
+
+export function toWorkflowDetail(wire: WireWorkflowDetail): WorkflowDetail {
+  const p = wire.progress;
+  return {
+    id: wire.id,
+    status: oneOf(WORKFLOW_STATUSES, wire.status, 'running'),
+    reason: wire.reason ?? null,
+    createdAt: toRequiredDate(wire.created_at),
+    updatedAt: toRequiredDate(wire.updated_at),
+    finishedAt: toDate(wire.finished_at),
+    progress: {
+      total: p.total,
+      waiting: p.waiting,
+      running: p.running,
+      success: p.success,
+      failed: p.failed,
+      cancelled: p.cancelled,
+    },
+    tree: toWorkflowStep(wire.tree),
+  };
 }

@@ -14,6 +14,7 @@ import {
   toTaskQuery,
   toWireTaskCreate,
   toWorker,
+  toWorkflowDetail,
 } from './convert';
 import type {
   FailureGroup,
@@ -29,6 +30,7 @@ import type {
   TaskFilters,
   TaskFunction,
   Worker,
+  WorkflowDetail,
 } from './types';
 import type {
   WireFailureGroup,
@@ -41,6 +43,7 @@ import type {
   WireTaskDetail,
   WireTaskFunction,
   WireWorker,
+  WireWorkflowDetail,
 } from './wire';
 
 export async function listTasks(filters: TaskFilters, signal?: AbortSignal): Promise<Page<Task>> {
@@ -138,4 +141,9 @@ export async function login(username: string, password: string): Promise<Me> {
 
 export async function logout(): Promise<void> {
   await request<unknown>('/auth/logout/', { method: 'POST' });
+}
+
+export async function getWorkflow(id: string, signal?: AbortSignal): Promise<WorkflowDetail> {
+  const { data } = await request<WireWorkflowDetail>(`/workflows/${encodeURIComponent(id)}/`, { signal });
+  return toWorkflowDetail(data);
 }

@@ -42,6 +42,8 @@ export interface Task {
   startedAt: Date | null;
   completedAt: Date | null;
   nextRetryAt: Date | null;
+  /** The workflow this task is a step of; null outside workflows. */
+  workflowId: string | null;
   /** The schedule that made the task, and the tick it was made for (null for other tasks). */
   scheduleName: string | null;
   scheduledFor: Date | null;
@@ -276,6 +278,43 @@ export interface TaskFilters {
   ordering?: string;
   page?: number;
   pageSize?: number;
+}
+
+export const WORKFLOW_STATUSES = ['running', 'success', 'failed', 'cancelled'] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+/** A step's state: `waiting` steps are not runnable yet and have no task. */
+export const STEP_STATES = ['waiting', 'running', 'success', 'failed', 'cancelled'] as const;
+export type StepState = (typeof STEP_STATES)[number];
+
+export const STEP_KINDS = ['task', 'chain', 'group', 'chord'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** One node of a workflow's tree; a chain, group or chord holds its steps in order. */
+export interface WorkflowStep {
+  kind: StepKind;
+  path: string;
+  state: StepState;
+  reason: string | null;
+  allowFailures: boolean;
+  taskName: string | null;
+  taskId: string | null;
+  taskStatus: TaskStatus | null;
+  steps: WorkflowStep[];
+}
+
+/** How many of a workflow's task steps are in each state. */
+export type WorkflowProgress = Record<StepState | 'total', number>;
+
+export interface WorkflowDetail {
+  id: string;
+  status: WorkflowStatus;
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  progress: WorkflowProgress;
+  tree: WorkflowStep;
 }
 
 /** What happened to a task, as GET /api/events/ names it; `status` is the task's status after it. */

@@ -43,6 +43,7 @@ export interface WireTask {
   started_at: string | null;
   completed_at: string | null;
   next_retry_at: string | null;
+  workflow_id?: string | null;
   /** The schedule that made the task, and the tick it was made for (null for other tasks). */
   schedule_name?: string | null;
   scheduled_for?: string | null;
@@ -214,6 +215,38 @@ export interface WireTaskCreate {
   queue_name?: string;
   run_after?: string | null;
   countdown?: number;
+}
+
+export interface WireWorkflowStep {
+  kind: string;
+  path: string;
+  state: string;
+  reason: string | null;
+  allow_failures: boolean;
+  task_name: string | null;
+  task_id: string | null;
+  task_status: string | null;
+  steps: WireWorkflowStep[];
+}
+
+export interface WireWorkflowProgress {
+  total: number;
+  waiting: number;
+  running: number;
+  success: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface WireWorkflowDetail {
+  id: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  progress: WireWorkflowProgress;
+  tree: WireWorkflowStep;
 }
 
 /** The `data` of a `task` message of GET /api/events/ (its SSE `id` is the stream's id). */

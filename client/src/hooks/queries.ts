@@ -6,6 +6,7 @@ import {
   getSchedule,
   getStats,
   getTask,
+  getWorkflow,
   listFailures,
   listSchedules,
   listTaskFunctions,
@@ -22,6 +23,7 @@ export const queryKeys = {
   stats: (minutes: number) => ['stats', minutes] as const,
   tasks: (search: string) => ['tasks', search] as const,
   task: (id: string) => ['task', id] as const,
+  workflow: (id: string) => ['workflow', id] as const,
   failures: (minutes: number) => ['failures', minutes] as const,
   workers: ['workers'] as const,
   taskFunctions: ['task-functions'] as const,
@@ -61,6 +63,17 @@ export function useTask(id: string) {
     queryKey: queryKeys.task(id),
     queryFn: ({ signal }) => getTask(id, signal),
     ...live,
+  });
+}
+
+/** A workflow with its tree, polled at the user's interval even while the stream is live (task
+ * events do not name their workflow), so its graph keeps up as its steps run. */
+export function useWorkflow(id: string) {
+  const refetchInterval = usePollInterval();
+  return useQuery({
+    queryKey: queryKeys.workflow(id),
+    queryFn: ({ signal }) => getWorkflow(id, signal),
+    refetchInterval,
   });
 }
 

@@ -88,6 +88,7 @@ export function taskFromEvent(event: TaskEvent, createdAt: Date): Task {
       nextRetryAt: null,
       scheduleName: null,
       scheduledFor: null,
+      workflowId: null,
     },
     event,
   );

@@ -91,6 +91,14 @@ describe('TaskDetailPage', () => {
     expect(await screen.findByText(/No task has the id/)).toBeInTheDocument();
   });
 
+  it('links a workflow step to its workflow', async () => {
+    mockFetch({
+      [`GET /api/tasks/${ID}/`]: ok(wireTaskDetail({ id: ID, workflow_id: 'wf-1' })),
+    });
+    renderDetail();
+    expect(await screen.findByRole('link', { name: 'workflow' })).toHaveAttribute('href', '/workflows/wf-1');
+  });
+
   it('refetches the task when an event for it arrives, so its result shows, and not for other tasks', async () => {
     let current = wireTaskDetail({ id: ID, status: 'pending' });
     const { calls } = mockFetch({ [`GET /api/tasks/${ID}/`]: () => ok(current) });

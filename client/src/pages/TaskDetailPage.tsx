@@ -55,6 +55,12 @@ export function TaskDetailPage() {
         <PriorityBadge name={task.priorityName} value={task.priority} /> · attempt {task.attempt} · retries{' '}
         {task.retryCount} of {task.maxRetries} · retry delay {formatDuration(task.retryDelay * 1000)} · timeout{' '}
         {formatDuration(task.timeout * 1000)}
+        {task.workflowId && (
+          <>
+            {' '}
+            · step of a <Link to={`/workflows/${encodeURIComponent(task.workflowId)}`}>workflow</Link>
+          </>
+        )}
         {task.scheduleName && (
           <span className="task-schedule">
             {' '}

@@ -47,7 +47,7 @@ TASK_FIELDS = (
     "id", "task_name", "status", "args", "kwargs", "priority", "priority_name", "queue_name",
     "result", "error_message", "traceback", "retry_count", "max_retries", "retry_delay",
     "timeout", "attempt", "worker_id", "created_at", "updated_at", "run_after", "started_at",
-    "completed_at", "next_retry_at", "schedule_name", "scheduled_for",
+    "completed_at", "next_retry_at", "schedule_name", "scheduled_for", "workflow_id",
 )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ CREATE INDEX dtq_task_unique_recent ON django_task_queue_task
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('django_task_queue', '0008_schedules'),
+        ('django_task_queue', '0009_workflows'),
     ]
 
     operations = [
