@@ -15,5 +15,5 @@ worker_class = "uvicorn_worker.UvicornWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "2"))
 # Django is set up and every view imported once, before the fork: workers start ready to serve
-# and share that memory (config/wsgi.py imports the URLconf).
+# and share that memory (config/asgi.py imports the URLconf).
 preload_app = True
