@@ -135,7 +135,7 @@ class Broker(
 
     def flush_events(self) -> None:
         """Write this process's buffered task events now (see events.py)."""
-        with _translated():
+        with events.flushing(), _translated():
             pipe = self.client.pipeline(transaction=False)
             events.stage(pipe, self.keys, get_settings().EVENTS_MAX_ENTRIES)
             if len(pipe):

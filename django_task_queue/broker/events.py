@@ -61,6 +61,9 @@ class _Pending:
         self.lock = threading.Lock()
         self.by_queue: dict[str, list[list[Any]]] = {}
         self.flusher: threading.Thread | None = None
+        # Held while a flush writes what it took, so that a flush returns only once every
+        # event recorded before it is in Redis, whichever thread took them.
+        self.flushing = threading.Lock()
 
     def take(self) -> dict[str, list[list[Any]]]:
         with self.lock:
@@ -97,6 +100,11 @@ def record(events: Iterable[TaskEvent]) -> None:
                 target=_flush_forever, name="dtq-events", daemon=True
             )
             pending.flusher.start()
+
+
+def flushing() -> threading.Lock:
+    """The lock a flush holds from taking the buffered events until Redis has them."""
+    return _pending.flushing
 
 
 def stage(pipe: Pipeline, keys: KeySpace, max_entries: int) -> None:

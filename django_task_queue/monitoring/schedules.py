@@ -68,12 +68,17 @@ def get_schedule(name: str) -> ScheduleStatus | None:
     found = _statuses(name)
     if not found:
         return None
-    runs = (
-        Task.objects.filter(schedule_name=name, scheduled_for__isnull=False)
+    rows = (
+        Task.objects.filter(schedule_name=name)
         .order_by("-scheduled_for")
         .values_list("id", "scheduled_for", "status", "created_at", "started_at", "completed_at")
     )
-    return _with_runs(found[0], [ScheduleRun(*run) for run in runs[:RECENT_RUNS]])  # type: ignore[arg-type]  # (scheduled_for is not null here)
+    runs = [
+        ScheduleRun(task_id, at, status, created_at, started_at, completed_at)
+        for task_id, at, status, created_at, started_at, completed_at in rows[:RECENT_RUNS]
+        if at is not None  # every task a schedule made has its tick
+    ]
+    return replace(found[0], recent_runs=runs)
 
 
 def _statuses(name: str | None) -> list[ScheduleStatus]:
@@ -138,12 +143,13 @@ def _from_row(row: tuple[Any, ...], defined: bool) -> ScheduleStatus:
 
 def _unsynced(definition: Definition, now: datetime) -> ScheduleStatus:
     trigger = definition.rule.trigger
+    cron, every_s, tz = trigger.columns
     return ScheduleStatus(
         name=definition.name,
         task_name=definition.task_name,
-        cron=trigger.expression if isinstance(trigger, Cron) else None,
-        every_seconds=float(trigger.period_s) if isinstance(trigger, Every) else None,
-        timezone=trigger.timezone if isinstance(trigger, Cron) else "UTC",
+        cron=cron,
+        every_seconds=None if every_s is None else float(every_s),
+        timezone=tz,
         queue_name=definition.options.queue_name,
         priority=definition.options.priority,
         catch_up=definition.rule.catch_up,
@@ -157,8 +163,3 @@ def _unsynced(definition: Definition, now: datetime) -> ScheduleStatus:
         lag_seconds=None,
         skipped_ticks=0,
     )
-
-
-def _with_runs(status: ScheduleStatus, runs: list[ScheduleRun]) -> ScheduleStatus:
-
-    return replace(status, recent_runs=runs)

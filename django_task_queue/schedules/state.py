@@ -21,7 +21,6 @@ from django_task_queue.ids import new_ids
 from django_task_queue.models import Schedule
 from django_task_queue.schedules.definitions import Definition
 from django_task_queue.schedules.planning import Plan
-from django_task_queue.schedules.triggers import Cron
 from django_task_queue.states import TaskStatus
 
 UNFINISHED = frozenset({TaskStatus.PENDING, TaskStatus.RETRY, TaskStatus.PROCESSING})
@@ -50,9 +49,7 @@ def sync(definitions: Iterable[Definition], now: datetime) -> None:
         (
             d.name,
             d.task_name,
-            d.rule.trigger.expression if isinstance(d.rule.trigger, Cron) else None,
-            None if isinstance(d.rule.trigger, Cron) else d.rule.trigger.period_s,
-            d.rule.trigger.timezone if isinstance(d.rule.trigger, Cron) else "UTC",
+            *d.rule.trigger.columns,
             d.options.queue_name,
             d.options.priority,
             d.rule.catch_up,

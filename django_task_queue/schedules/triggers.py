@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
@@ -23,6 +24,14 @@ from django_task_queue.exceptions import ConfigurationError
 MIN_PERIOD_S = 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CRON_FIELDS = 5
+
+
+class TriggerColumns(NamedTuple):
+    """A trigger as the Schedule row and the API hold it."""
+
+    cron: str | None
+    every_s: int | None
+    timezone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,10 @@ class Cron:
     def describe(self) -> str:
         return f"cron {self.expression} ({self.timezone})"
 
+    @property
+    def columns(self) -> TriggerColumns:
+        return TriggerColumns(self.expression, None, self.timezone)
+
 
 @dataclass(frozen=True, slots=True)
 class Every:
@@ -95,6 +108,10 @@ class Every:
 
     def describe(self) -> str:
         return f"every {_duration(self.period_s)}"
+
+    @property
+    def columns(self) -> TriggerColumns:
+        return TriggerColumns(None, self.period_s, "UTC")
 
 
 type Trigger = Cron | Every
