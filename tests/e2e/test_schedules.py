@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from django_task_queue.models import Schedule, Task
 from django_task_queue.schedules import control
+from django_task_queue.schedules.planning import ON_TIME_S
 from tests.api.conftest import set_task_queue
 from tests.support.processes import WorkerProcess, wait_for
 
@@ -120,11 +121,17 @@ def test_after_an_hour_with_every_scheduler_stopped_catch_up_decides_what_runs(
     first = start_worker("--workers=1", overrides=scheduling(schedules))
     wait_for(lambda: Schedule.objects.filter(name="hourly").exists(), timeout_s=20, what="sync")
     first.stop()
-    # As if every supervisor had been down for the hour before the clock's tick.
-    row = Schedule.objects.get(name="hourly")
-    Schedule.objects.filter(name="hourly").update(
-        next_tick_at=row.next_tick_at - timedelta(hours=1)
+    Task.objects.filter(schedule_name="hourly").delete()  # a tick it may have made meanwhile
+    # Restart well inside a minute: the latest missed tick is then past ON_TIME_S (so "none"
+    # must not run it), and no next tick falls before the new scheduler's first pass.
+    wait_for(
+        lambda: ON_TIME_S + 3 <= timezone.now().second <= 40,
+        timeout_s=65,
+        what="the middle of a minute",
     )
+    latest = timezone.now().replace(second=0, microsecond=0)
+    # As if every supervisor had been down for the hour up to that minute's tick: 60 ticks due.
+    Schedule.objects.filter(name="hourly").update(next_tick_at=latest - timedelta(minutes=59))
     restarted_at = timezone.now()
 
     start_worker("--workers=1", overrides=scheduling(schedules))
