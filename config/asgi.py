@@ -2,26 +2,27 @@
 
 An open event stream (GET /api/events/) is a coroutine of Django's ASGI handler: thousands cost
 no thread. Every other request goes to Django's WSGI handler on a fixed pool of threads
-(a2wsgi), which keep their database connections from one request to the next: Django's ASGI
-handler would run each request's synchronous code (all of DRF) on a thread of its own, opening
-a connection per request (measured: 4 times slower enqueues; docs/decisions.md).
+(config/wsgi_bridge.py), which keep their database connections from one request to the next:
+Django's ASGI handler would run each request's synchronous code (all of DRF) on a thread of its
+own, opening a connection per request (measured: 4 times slower enqueues; docs/decisions.md).
 """
 
 import os
 from importlib import import_module
 from typing import Any
 
-from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
+from config.wsgi_bridge import BufferedWSGI
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 streams = get_asgi_application()
-requests = WSGIMiddleware(
-    get_wsgi_application(),  # type: ignore[arg-type]  # a WSGI callable, typed apart in stubs
-    workers=int(os.environ.get("WEB_THREADS", "2")),
+requests = BufferedWSGI(
+    get_wsgi_application(),
+    threads=int(os.environ.get("WEB_THREADS", "2")),
 )
 STREAMING_PATHS = frozenset({"/api/events/"})
 
@@ -30,7 +31,7 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "http" and scope["path"] in STREAMING_PATHS:
         await streams(scope, receive, send)
     else:
-        await requests(scope, receive, send)  # type: ignore[arg-type]
+        await requests(scope, receive, send)
 
 
 # The URLconf imports every view: done here, not in each worker's first request, and once for
