@@ -7,16 +7,17 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.client import Pipeline
+from redis.cluster import RedisCluster
 from redis.commands.core import Script
 
-from django_task_queue.broker import events
+from django_task_queue.broker import cluster, events
 from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.batches import chunks
-from django_task_queue.broker.connection import connect
+from django_task_queue.broker.connection import connect, is_cluster
 from django_task_queue.broker.event_reads import EventReads
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
@@ -66,7 +67,7 @@ class Broker(
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
-        self.keys = KeySpace(prefix)
+        self.keys = KeySpace(prefix, cluster=is_cluster(client))
         self._scripts: dict[str, Script] = {
             path.stem: client.register_script(path.read_text())
             for path in _SCRIPTS_DIR.glob("*.lua")
@@ -77,6 +78,7 @@ class Broker(
         # Leases of outcomes already in PostgreSQL, dropped with the next claim's round trip.
         self._acks_due: list[Claim] = []
         self._announcements = Announcements(client)
+        self._on_cluster = is_cluster(client)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
@@ -256,7 +258,29 @@ class Broker(
         self.flush_acks()
         notify_keys = [self.keys.queue(name).notify for name in queue_names]
         with _translated():
+            groups = cluster.by_slot(notify_keys) if self._on_cluster else [notify_keys]
+            if len(groups) > 1:
+                return self._wait_on_each_slot(groups, timeout_s)
             return self.client.blpop(notify_keys, timeout=timeout_s) is not None
+
+    def _wait_on_each_slot(self, groups: list[list[str]], timeout_s: float) -> bool:
+        # Queues on several cluster slots: a BLPOP on each at once (cluster.py). A token that an
+        # ended BLPOP took too is given back, for another idle worker.
+        answers = cluster.block_on_each(
+            cast("RedisCluster", self.client),
+            groups,
+            lambda node, keys: node.blpop(keys, timeout=timeout_s),
+        )
+        tokens = [answer.value for answer in answers if answer.value]
+        for key, token in tokens[1:]:
+            self.client.lpush(key, token)
+        if tokens:
+            return True
+        errors = [answer.error for answer in answers if answer.error is not None]
+        if errors and not isinstance(errors[0], redis.ResponseError):
+            raise errors[0]
+        # A slot moved to another node (MOVED): the claim that follows finds it.
+        return bool(errors)
 
     def ack(self, claims: Sequence[Claim]) -> int:
         """Drop the claims' leases where they still hold them; one call per queue."""

@@ -15,12 +15,14 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio
+from redis.cluster import RedisCluster
 
-from django_task_queue.broker.connection import connect_async
+from django_task_queue.broker import cluster
+from django_task_queue.broker.connection import connect_async, is_cluster
 from django_task_queue.broker.keys import KeySpace
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
@@ -118,6 +120,7 @@ class EventReads:
 
     client: redis.Redis
     keys: KeySpace
+    _on_cluster: bool
 
     def latest_event_ids(self, queue_names: Sequence[str]) -> dict[str, str]:
         """Each queue's last entry id (`0-0` for a stream with none yet): reading after them
@@ -139,8 +142,30 @@ class EventReads:
             self.keys.queue(name).events: entry for name, entry in after.items()
         }
         by_key = {self.keys.queue(name).events: name for name in after}
+        groups = cluster.by_slot(list(streams)) if self._on_cluster else [list(streams)]
+        answer: Any
         with _translated():
-            answer = self.client.xread(streams, block=block_ms)
+            if len(groups) == 1:
+                answer = self.client.xread(streams, block=block_ms)
+            elif block_ms is None:
+                answer = [
+                    found
+                    for keys in groups
+                    for found in self.client.xread({key: streams[key] for key in keys}) or ()
+                ]
+            else:
+                # Streams on several cluster slots: an XREAD on each at once (cluster.py).
+                answers = cluster.block_on_each(
+                    cast("RedisCluster", self.client),
+                    groups,
+                    lambda node, keys: node.xread(
+                        {key: streams[key] for key in keys}, block=block_ms
+                    ),
+                )
+                for ended in answers:
+                    if ended.error is not None:
+                        raise ended.error
+                answer = [found for ended in answers for found in ended.value or ()]
         return answer_events(answer, by_key)
 
 
@@ -223,7 +248,7 @@ class EventHub:
             self.keys.queue(name).events: entry for name, entry in self.positions.items()
         }
         by_key = {self.keys.queue(name).events: name for name in self.positions}
-        answer = await self.client.xread(streams, block=READ_BLOCK_MS)
+        answer = await self._read(streams)
         found = answer_events(answer, by_key, self.positions)
         for event in found:
             for queue in list(self.subscribers):
@@ -233,3 +258,22 @@ class EventHub:
                     self.subscribers.discard(queue)
                     queue.get_nowait()
                     queue.put_nowait(None)
+
+    async def _read(self, streams: dict[Any, Any]) -> Any:
+        """XREAD, blocking; on a cluster, one per slot at once, until the first answers: the
+        others are cancelled (their events are read next time: XREAD takes nothing away)."""
+        groups = cluster.by_slot(list(streams)) if is_cluster(self.client) else [list(streams)]
+        if len(groups) == 1:
+            return await self.client.xread(streams, block=READ_BLOCK_MS)
+        reads = [
+            asyncio.ensure_future(
+                self.client.xread({key: streams[key] for key in keys}, block=READ_BLOCK_MS)
+            )
+            for keys in groups
+        ]
+        try:
+            done, _ = await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for read in reads:
+                read.cancel()
+        return [found for read in done for found in read.result() or ()]
