@@ -260,27 +260,8 @@ class Broker(
         with _translated():
             groups = cluster.by_slot(notify_keys) if self._on_cluster else [notify_keys]
             if len(groups) > 1:
-                return self._wait_on_each_slot(groups, timeout_s)
+                return cluster.first_token(cast("RedisCluster", self.client), groups, timeout_s)
             return self.client.blpop(notify_keys, timeout=timeout_s) is not None
-
-    def _wait_on_each_slot(self, groups: list[list[str]], timeout_s: float) -> bool:
-        # Queues on several cluster slots: a BLPOP on each at once (cluster.py). A token that an
-        # ended BLPOP took too is given back, for another idle worker.
-        answers = cluster.block_on_each(
-            cast("RedisCluster", self.client),
-            groups,
-            lambda node, keys: node.blpop(keys, timeout=timeout_s),
-        )
-        tokens = [answer.value for answer in answers if answer.value]
-        for key, token in tokens[1:]:
-            self.client.lpush(key, token)
-        if tokens:
-            return True
-        errors = [answer.error for answer in answers if answer.error is not None]
-        if errors and not isinstance(errors[0], redis.ResponseError):
-            raise errors[0]
-        # A slot moved to another node (MOVED): the claim that follows finds it.
-        return bool(errors)
 
     def ack(self, claims: Sequence[Claim]) -> int:
         """Drop the claims' leases where they still hold them; one call per queue."""

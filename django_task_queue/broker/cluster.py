@@ -104,3 +104,19 @@ def block_on_each(
         while len(found) < len(waits):
             found.append(answers.get())
     return found
+
+
+def first_token(cluster: RedisCluster, groups: list[list[str]], timeout_s: float) -> bool:
+    """BLPOP on each slot's wake-up lists at once; True once one gave a token. A token that
+    an ended BLPOP took as well is given back, for another idle worker."""
+    answers = block_on_each(cluster, groups, lambda node, keys: node.blpop(keys, timeout=timeout_s))
+    tokens = [answer.value for answer in answers if answer.value]
+    for key, token in tokens[1:]:
+        cluster.lpush(key, token)
+    if tokens:
+        return True
+    errors = [answer.error for answer in answers if answer.error is not None]
+    if errors and not isinstance(errors[0], redis.ResponseError):
+        raise errors[0]
+    # A slot moved to another node (MOVED): the claim that follows follows it.
+    return bool(errors)

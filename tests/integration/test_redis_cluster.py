@@ -1,6 +1,7 @@
 """The broker on a Redis Cluster of three masters (make test-redis-cluster): queues whose keys
 live on different nodes run their tasks, an idle worker blocked on queues of several nodes
-wakes for a task on any of them, and a token it took too is given back."""
+wakes for a task on any of them, and a token it took too is given back; a node that loses its
+data is rebuilt from PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import time
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
+from django_task_queue.worker.maintenance import Maintenance
 from tests.conftest import session_cluster
 from tests.support.drain import drain
+from tests.support.maintenance import run_only
 from tests.support.redis_cluster import RedisCluster
 
 
@@ -92,3 +95,34 @@ def _where(broker: Broker) -> tuple[str, str]:
     from django_task_queue.conf import get_settings
 
     return get_settings().REDIS_URL, broker.keys.prefix
+
+
+def test_the_rebuild_after_one_node_lost_its_data_runs_that_nodes_tasks(stores: Broker) -> None:
+    cluster = session_cluster()
+    by_port = queues_on_each_node(stores, cluster)
+    names = tuple(by_port.values())
+    maintenance = Maintenance()
+    run_only(maintenance, "promoter")  # every queue's epoch marker is set
+    tasks = [enqueue("add_numbers", [i, 1], queue_name=name) for i, name in enumerate(names)]
+    lost_port, lost_queue = next(iter(by_port.items()))
+
+    cluster.flush_node(lost_port)
+    assert stores.depths([lost_queue])[lost_queue].ready == 0
+    # The periodic reconciler would find the task only after its grace: the promoter's look at
+    # the markers rebuilds at once.
+    run_only(maintenance, "promoter")
+
+    assert stores.depths([lost_queue])[lost_queue].ready == 1
+    drain(queues=names)
+    assert [Task.objects.get(pk=t.pk).status for t in tasks] == ["success"] * len(tasks)
+
+
+def test_a_queue_first_seen_after_the_first_look_is_not_taken_for_a_loss(
+    stores: Broker,
+) -> None:
+    session_cluster()
+    stores.mark_built()
+
+    enqueue("add_numbers", [1, 1], queue_name="new-queue")
+
+    assert stores.mark_built() is False
