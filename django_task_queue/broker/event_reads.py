@@ -180,11 +180,16 @@ class EventHub:
         self._reader: asyncio.Task[None] | None = None
         self.positions: dict[str, str] = {}
         self._started_ms = 0
+        self._positioned = False
 
     def subscribe(self) -> asyncio.Queue[StreamEvent | None]:
         queue: asyncio.Queue[StreamEvent | None] = asyncio.Queue(maxsize=10_000)
         self.subscribers.add(queue)
         if self._reader is None or self._reader.done():
+            # Taken now, not at the reader's first answer: an event written meanwhile (a cluster
+            # client's first command maps the slots first) is live, not history.
+            self._started_ms = int(time.time() * 1000)
+            self._positioned = False
             self._reader = asyncio.get_running_loop().create_task(self._read_forever())
         return queue
 
@@ -211,7 +216,6 @@ class EventHub:
         return answer_events(answer, by_key)
 
     async def _read_forever(self) -> None:
-        self._started_ms = 0
         while self.subscribers:
             try:
                 await self._read_once()
@@ -230,14 +234,17 @@ class EventHub:
     async def _read_once(self) -> None:
         names = await self.queue_names()
         new = [name for name in names if name not in self.positions]
-        if not self._started_ms:
-            # Starting: what each stream holds now is history (the subscribers' backlogs).
-            self._started_ms = int(time.time() * 1000)
+        if not self._positioned:
+            # Starting: what each stream held at the start is history (the subscribers'
+            # backlogs), what came after it is live.
+            self._positioned = True
+            start = f"{self._started_ms}-0"
             pipe = self.client.pipeline(transaction=False)
             for name in new:
                 pipe.xrevrange(self.keys.queue(name).events, count=1)
             for name, last in zip(new, await pipe.execute(), strict=True):
-                self.positions[name] = _text(last[0][0]) if last else f"{self._started_ms}-0"
+                last_id = _text(last[0][0]) if last else start
+                self.positions[name] = min(last_id, start, key=entry_key)
         else:
             # A queue first seen since: its stream began after the start.
             self.positions.update(dict.fromkeys(new, f"{self._started_ms}-0"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 
+from django_task_queue.broker import events
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
@@ -101,9 +102,9 @@ def test_the_rebuild_after_one_node_lost_its_data_runs_that_nodes_tasks(stores: 
     cluster = session_cluster()
     by_port = queues_on_each_node(stores, cluster)
     names = tuple(by_port.values())
+    tasks = [enqueue("add_numbers", [i, 1], queue_name=name) for i, name in enumerate(names)]
     maintenance = Maintenance()
     run_only(maintenance, "promoter")  # every queue's epoch marker is set
-    tasks = [enqueue("add_numbers", [i, 1], queue_name=name) for i, name in enumerate(names)]
     lost_port, lost_queue = next(iter(by_port.items()))
 
     cluster.flush_node(lost_port)
@@ -126,3 +127,27 @@ def test_a_queue_first_seen_after_the_first_look_is_not_taken_for_a_loss(
     enqueue("add_numbers", [1, 1], queue_name="new-queue")
 
     assert stores.mark_built() is False
+
+
+def test_a_tail_blocked_on_streams_of_two_nodes_reads_an_event_of_either_at_once(
+    stores: Broker,
+) -> None:
+    first, second = list(queues_on_each_node(stores, session_cluster()).values())[:2]
+    after = stores.latest_event_ids([first, second])
+    read: list[tuple[float, list[str]]] = []
+
+    def tail() -> None:
+        found = stores.read_events(after, block_ms=5_000)
+        read.append((time.monotonic(), [event.queue_name for event in found]))
+
+    reader = threading.Thread(target=tail)
+    reader.start()
+    time.sleep(0.2)  # the reads are blocked on both nodes by now
+    written_at = time.monotonic()
+    events.record([events.TaskEvent("enqueued", "t1", "add_numbers", second, "pending", 0, 0)])
+    reader.join(timeout=10)
+
+    assert read, "the read did not end"
+    (returned_at, queue_names) = read[0]
+    assert queue_names == [second]
+    assert returned_at - written_at < 0.5
