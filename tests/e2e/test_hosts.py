@@ -48,21 +48,23 @@ class Services:
 
     database_url: str
     redis_url: str
-    postgres_port: int
+    relay_port: int  # PgBouncer's, at the bridge's address
+    postgres_port: int  # the machine's PostgreSQL's, on its loopback
 
 
 @pytest.fixture
 def network() -> Iterator[Network]:
     with contextlib.ExitStack() as stack:
         try:
-            yield_network = stack.enter_context(host_network(HOSTS))
+            started = stack.enter_context(host_network(HOSTS))
         except NamespacesRefusedError as refusal:
             # The only skip: a machine that allows namespaces always runs this test.
             pytest.skip(
                 ("NOT RUN under CI=true: " if IN_CI else "")
-                + f"this machine refuses Linux namespaces ({refusal}); run the tests as root"
+                + f"this machine refuses Linux namespaces ({refusal}): run the tests as root, with"
+                " CAP_SYS_ADMIN and CAP_NET_ADMIN in a container"
             )
-        yield yield_network
+        yield started
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ def services(network: Network, tmp_path: Path, settings: Settings) -> Iterator[S
         # The test enqueues into the Redis the hosts read.
         set_task_queue(settings, REDIS_URL=redis_url)
         reset_broker()
-        yield Services(pgbouncer.url(conf["NAME"]), redis_url, postgres_port)
+        yield Services(pgbouncer.url(conf["NAME"]), redis_url, pgbouncer.port, postgres_port)
         reset_broker()
 
 
@@ -111,6 +113,7 @@ def test_the_tasks_of_a_host_whose_processes_all_die_run_again_on_the_other_host
 ) -> None:
     # Given three hosts that reach the machine only at the bridge's address...
     for host in hosts.hosts:
+        assert host.reaches(hosts.gateway, services.relay_port)
         assert not host.reaches("127.0.0.1", services.postgres_port), "loopback is the host's own"
     # ...and whose supervisors all run as PID 1: only the hostname tells their workers apart.
     expected_ids = {f"{host.name}:1-1" for host in hosts.hosts}

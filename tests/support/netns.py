@@ -53,8 +53,7 @@ class Host:
 
     def pids(self) -> list[int]:
         """Every live process on this host (as the machine numbers them)."""
-        listed = _run(["ip", "netns", "pids", self.namespace], check=False).stdout
-        return [int(pid) for pid in listed.split()]
+        return _pids_in(self.namespace)
 
     def reaches(self, address: str, port: int) -> bool:
         """Whether a TCP connection from this host to `address`:`port` is accepted."""
@@ -64,14 +63,7 @@ class Host:
 
     def kill(self, timeout_s: float = 10.0) -> None:
         """SIGKILL every process of this host, as a power cut would, until none is left."""
-        deadline = time.monotonic() + timeout_s
-        while pids := self.pids():
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: processes {pids} outlived SIGKILL")
-            time.sleep(0.05)
+        _kill_everything_in(self.namespace, timeout_s)
         for process in self.processes:
             process.wait(timeout=timeout_s)
 
@@ -159,11 +151,29 @@ def _free_subnet() -> int:
     raise AssertionError("every 10.231.N.0/24 is in use on this machine")
 
 
+def _pids_in(namespace: str) -> list[int]:
+    listed = _run(["ip", "netns", "pids", namespace], check=False).stdout
+    return [int(pid) for pid in listed.split()]
+
+
+def _kill_everything_in(namespace: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while pids := _pids_in(namespace):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{namespace}: processes {pids} outlived SIGKILL")
+        time.sleep(0.05)
+
+
 def _remove_leftovers() -> None:
-    """Delete the namespaces and bridges of runs whose process is gone (killed mid-test)."""
+    """Delete the namespaces (and whatever still runs in them) and bridges of runs whose
+    process is gone: a test run killed before its teardown."""
     namespaces = [line.split()[0] for line in _run(["ip", "netns", "list"]).stdout.splitlines()]
     for name in namespaces:
         if (match := _NAMESPACE.match(name)) and not _alive(int(match[1])):
+            _kill_everything_in(name, timeout_s=10.0)
             _run(["ip", "netns", "del", name], check=False)
     for line in _run(["ip", "-o", "link", "show", "type", "bridge"]).stdout.splitlines():
         name = line.split(":")[1].strip()
