@@ -189,6 +189,7 @@ class Broker(
             keys = [
                 *(q.ready, q.leases, q.owners, q.notify, q.paused),
                 *(q.limit_of, q.limits, q.limit_holders, q.rates, q.rate_next, q.fair_clock),
+                q.queue_limits,
             ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:

@@ -69,7 +69,12 @@ def rules_of_options(options: TaskOptions) -> Rules | None:
     share among its keys, with no limit: Rules(0, 0))."""
     if not has_rules(options):
         return None
-    limit, rate = options.concurrency_limit, options.rate_limit
+    return parse_rules(options.concurrency_limit, options.rate_limit)
+
+
+def parse_rules(limit: object, rate: object) -> Rules:
+    """Limits as given (`concurrency_limit`, `rate_limit`; None for none), checked: a task
+    function's, or a queue's (TASK_QUEUE["QUEUES"])."""
     if limit is not None and (
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
     ):

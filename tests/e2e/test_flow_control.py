@@ -170,3 +170,32 @@ def test_fair_share_starts_all_10_of_a_small_tenant_before_the_100th_of_a_big_on
     order = labels(marker_dir)
     assert all(f"s{i}" in order for i in range(10))
     assert "b99" not in order[: order.index("s9")]
+
+
+def test_a_queue_with_concurrency_limit_1_runs_one_task_at_a_time_across_3_processes_of_4_slots(
+    start_worker: StartWorker, stores: Broker, marker_dir: Path
+) -> None:
+    # given a queue limited to one running task in the workers' settings, any task function
+    queues = {"reports": {"concurrency_limit": 1}}
+    for _ in range(3):
+        start_worker(
+            "--workers=1", "--concurrency=4", "--queue=reports", overrides={"QUEUES": queues}
+        )
+    wait_for(lambda: stores.queue_limits(["reports"]), what="the keeper to copy the limit")
+
+    # when six sleeping tasks are enqueued at once
+    tasks = enqueue_many(
+        [
+            TaskSpec(
+                "test_sleep_then_record", [str(marker_dir), f"t{i}", 0.3], queue_name="reports"
+            )
+            for i in range(6)
+        ]
+    )
+
+    # then they ran one after another
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the six tasks")
+    intervals = _intervals(tasks)
+    assert len(intervals) == 6
+    for (_, finished), (started, _) in itertools.pairwise(intervals):
+        assert started >= finished
