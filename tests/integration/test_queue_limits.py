@@ -101,3 +101,21 @@ def test_the_limits_are_back_after_a_redis_flush_by_the_next_keeper_run(
     keep_queue_limits(stores)
 
     assert stores.queue_limits(["reports"]) == {"reports": (1, 0.0)}
+
+
+def test_a_task_that_finishes_under_a_full_limit_wakes_an_idle_worker_for_the_next(
+    stores: Broker, settings: Settings
+) -> None:
+    _limit(settings, reports={"concurrency_limit": 1})
+    keep_queue_limits(stores)
+    for i in range(2):
+        enqueue("add_numbers", [i, i], queue_name="reports")
+    running = claim_batch(stores, ["reports"], "w1", 10) or []
+    assert claim_batch(stores, ["reports"], "w2", 10) is None  # the limit dropped the tokens
+    notify = stores.keys.queue("reports").notify
+    assert stores.client.llen(notify) == 0
+
+    _done(stores, running)
+
+    assert stores.client.llen(notify) == 1
+    assert stores.wait_for_work(["reports"], 0.1)
