@@ -280,10 +280,13 @@ class Broker(
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [
-                *(q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores),
-                *(q.notify, q.ready, q.queue_limits),
-            ], args
+            yield (
+                [
+                    *(q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores),
+                    *(q.notify, q.ready, q.queue_limits),
+                ],
+                args,
+            )
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0
