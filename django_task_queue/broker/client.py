@@ -77,6 +77,7 @@ class Broker(
         # Leases of outcomes already in PostgreSQL, dropped with the next claim's round trip.
         self._acks_due: list[Claim] = []
         self._announcements = Announcements(client)
+        self.rate_wait_until_ms: int | None = None  # set by claim()
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
@@ -183,7 +184,9 @@ class Broker(
         """Lease up to `count` best ready tasks of the first queue (in order) that has any.
 
         Leases handed to `ack_later` are dropped in the same round trip as the first queue's
-        claim."""
+        claim. When nothing could start because of rate limits only, `rate_wait_until_ms` says
+        when one may (None otherwise): no wake-up token comes then."""
+        self.rate_wait_until_ms = None
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
             keys = [
@@ -202,7 +205,10 @@ class Broker(
                     popped = batch.execute()[-1]
             else:
                 popped = self._run("claim", keys, args)
-            if popped:
+            if popped and _text(popped[0]) == "":
+                at_ms = int(float(popped[1]))
+                self.rate_wait_until_ms = min(self.rate_wait_until_ms or at_ms, at_ms)
+            elif popped:
                 return [
                     Claim(_text(popped[i]), queue_name, token, int(float(popped[i + 1])))
                     for i in range(0, len(popped), 2)

@@ -195,6 +195,22 @@ def test_a_rate_limit_of_5_per_s_spreads_20_starts_over_at_least_3_8_s(
     assert starts[-1] - starts[0] >= 3.8
 
 
+def test_an_idle_worker_starts_a_rate_limited_task_when_its_rate_allows_not_at_its_poll(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # one slot, the default poll interval (1 s): were it waiting for its poll, 10 tasks at 5/s
+    # would take 9 s
+    start_worker("--workers=1", "--concurrency=1")
+    tasks = enqueue_many(
+        [TaskSpec("test_rate_limited", [str(marker_dir), f"r{i}"]) for i in range(10)]
+    )
+
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the ten tasks")
+
+    starts = sorted(start for start, _ in _intervals(tasks))
+    assert 1.8 <= starts[-1] - starts[0] < 4.5
+
+
 def test_fair_share_starts_all_10_of_a_small_tenant_before_the_100th_of_a_big_one(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:

@@ -104,12 +104,14 @@ def test_a_rate_limit_spaces_the_starts_of_its_tasks_evenly(stores: Broker) -> N
 
     first = claim_batch(stores, ["default"], "w", 10) or []
     too_soon = claim_batch(stores, ["default"], "w", 10)
+    wait_ms = (stores.rate_wait_until_ms or 0) - time.time() * 1000
     reason = waiting_reason(Task.objects.get(pk=tasks[1].pk))
     time.sleep(0.25)  # one interval of "5/s" (200 ms): the rate is what is tested here
     later = claim_batch(stores, ["default"], "w", 10) or []
 
     assert [t.id for t in first] == [tasks[0].id]
     assert too_soon is None
+    assert 0 < wait_ms <= 200  # when the next start is due: what an idle worker waits for
     assert reason == "waiting: rate limit 5/s of test_rate_limited"
     assert [t.id for t in later] == [tasks[1].id]
 
