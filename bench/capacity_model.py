@@ -47,7 +47,7 @@ def cpu_window(
 class PerTask:
     """What one task cost: counts, bytes and CPU microseconds."""
 
-    commits: float
+    commits: float  # those that wrote (read-only transactions cost no WAL flush)
     wal_bytes: float
     pg_cpu_us: float
     redis_commands: float
@@ -134,7 +134,7 @@ def cost_cells(cost: PerTask) -> list[str]:
     ]
 
 
-COST_HEADER = "commits | WAL bytes | PG CPU µs | Redis commands | Redis CPU µs"
+COST_HEADER = "commits that wrote | WAL bytes | PG CPU µs | Redis commands | Redis CPU µs"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -93,7 +93,8 @@ class Snapshot:
     """Cumulative counters at one moment; subtract two to get what happened between."""
 
     cpu: CpuReading
-    commits: int  # pg_stat_database.xact_commit of the benchmark database
+    commits: int  # pg_stat_database.xact_commit of the benchmark database, read-only ones too
+    next_xid: int  # transactions that wrote take an id; read-only ones do not (whole server)
     rollbacks: int
     other_commits: int  # every other database's: the shared server's other work
     wal_bytes: int  # pg_current_wal_lsn(), exact and current
@@ -145,7 +146,8 @@ class Meter:
                 [self.dbname],
             ).fetchone()
             wal = conn.execute(
-                "SELECT pg_current_wal_lsn()::text, wal_records, wal_sync FROM pg_stat_wal"
+                "SELECT pg_current_wal_lsn()::text, wal_records, wal_sync, "
+                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint FROM pg_stat_wal"
             ).fetchone()
         assert own is not None
         assert others is not None
@@ -157,6 +159,7 @@ class Meter:
         return Snapshot(
             cpu=self.cpu(),
             commits=int(own[0]),
+            next_xid=int(wal[3]),
             rollbacks=int(own[1]),
             other_commits=int(others[0]),
             wal_bytes=lsn_bytes(wal[0]),
@@ -176,6 +179,7 @@ def between(before: Snapshot, after: Snapshot) -> dict[str, Any]:
     return {
         "seconds": after.cpu.at - before.cpu.at,
         "commits": after.commits - before.commits,
+        "write_commits": after.next_xid - before.next_xid,
         "rollbacks": after.rollbacks - before.rollbacks,
         "other_commits": after.other_commits - before.other_commits,
         "wal_bytes": after.wal_bytes - before.wal_bytes,
