@@ -1,18 +1,19 @@
-"""Capacity model: no-op tasks/s against worker processes, and what each task costs PostgreSQL
-and Redis, for docs/scaling.md.
+"""Capacity model: tasks/s against worker processes, and what each task costs PostgreSQL and
+Redis, for docs/scaling.md.
 
-.venv/bin/python bench/capacity.py                           # 1,2,4,8 processes, 20,000 tasks
-.venv/bin/python bench/capacity.py --processes 1,2 --tasks 2000   # a quick look
-.venv/bin/python bench/capacity.py --write                   # and rewrite docs/scaling.md's tables
+.venv/bin/python bench/capacity.py            # 1, 2, 4, 8 processes, 3 series (about 6 minutes)
+.venv/bin/python bench/capacity.py --processes 1,2 --series 1x0 --tasks 2000   # a quick look
+.venv/bin/python bench/capacity.py --write    # and rewrite docs/scaling.md's tables
 .venv/bin/python bench/capacity.py --report-only bench/results/capacity-latest.json --write
 
-For each series (tasks at once per process, --concurrency) and count of worker processes: N
-no-op tasks are enqueued in bulk, then `run_worker --workers=P` drains them. Counted from the
-workers' start to their stop: commits of the benchmark database, WAL bytes (pg_current_wal_lsn),
-Redis commands (INFO commandstats, those run inside scripts included). CPU time, sampled every
-0.1 s, from the first task's start to the last one's end: PostgreSQL (its server's every process,
-from /proc), Redis (INFO cpu), the workers (run_worker's process tree) and the whole machine.
-`enqueue()` one task at a time is measured once, on its own.
+For each series (tasks at once per process, and whether a task returns at once or sleeps) and
+each count of worker processes: N tasks are enqueued in bulk, then `run_worker --workers=P`
+drains them. Counted from the workers' start to their stop: commits of the benchmark database,
+WAL bytes (pg_current_wal_lsn), Redis commands (INFO commandstats, those run inside scripts
+included). CPU time, sampled every 0.1 s, from the first task's start to the last one's end:
+PostgreSQL (its server's every process, from /proc), Redis (INFO cpu), the workers
+(run_worker's process tree) and the whole machine. `enqueue()` one task at a time is measured
+once, on its own.
 
 By default it starts a PostgreSQL and a Redis server of its own on free ports (the machine's
 binaries, and its PostgreSQL server's settings), so that everything counted there is the
@@ -29,6 +30,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +53,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", default="1,2,4,8", help="worker processes, comma-separated")
     parser.add_argument(
-        "--concurrency",
-        default="1,8",
-        help="tasks at once per process, one series each, comma-separated (1: the default loop)",
+        "--series",
+        default="1x0,8x0,8x10",
+        help="series of drains, comma-separated, each TxMS: T tasks at once per process (1: the "
+        "default loop) running tasks that sleep MS milliseconds (0: no-op)",
     )
-    parser.add_argument("--tasks", type=int, default=20_000, help="tasks per drain")
+    parser.add_argument("--tasks", type=int, default=20_000, help="tasks per no-op drain")
+    parser.add_argument(
+        "--sleeping-tasks", type=int, default=5_000, help="tasks per drain of sleeping tasks"
+    )
     parser.add_argument("--enqueue-one", type=int, default=3_000, help="tasks enqueued one by one")
     parser.add_argument(
         "--pgbench-s", type=int, default=5, help="seconds per pgbench run (0: none)"
@@ -125,7 +131,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     stores.claim_redis_databases()
     system = DtqSystem()
     system.prepare()
-    ctx = Context(systems=[system], sizes=Sizes(reps=1, drain_n=args.tasks))
+    ctx = Context(systems=[system], sizes=Sizes(reps=1))
     meter = usage.Meter(
         pg_conninfo={"host": env.PG_HOST, "port": env.PG_PORT, "user": env.PG_USER},
         dbname=env.PG_DATABASE,
@@ -145,11 +151,16 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         log(f"pgbench single-row INSERT commits/s: {data['pgbench_inserts']}")
     data["enqueue_one"] = _enqueue_one(ctx, system, meter, args.enqueue_one)
     data["runs"] = []
-    for concurrency in [int(c) for c in args.concurrency.split(",") if c]:
+    for series in [s for s in args.series.split(",") if s]:
+        concurrency, sleep_ms = (int(part) for part in series.split("x"))
         for processes in [int(p) for p in args.processes.split(",") if p]:
-            data["runs"].append(
-                _drain(ctx, system, meter, processes=processes, concurrency=concurrency)
+            drain = Drain(
+                processes=processes,
+                concurrency=concurrency,
+                sleep_ms=sleep_ms,
+                tasks=args.sleeping_tasks if sleep_ms else args.tasks,
             )
+            data["runs"].append(_drain(ctx, system, meter, drain))
             _save(data)
     data["load_after"] = machine.loadavg()
     ctx.reset()
@@ -171,29 +182,37 @@ def _enqueue_one(ctx: Any, system: Any, meter: Any, n: int) -> dict[str, Any]:
     return {"tasks": n, "elapsed_s": produced["elapsed_s"], **used}
 
 
-def _drain(
-    ctx: Any, system: Any, meter: Any, *, processes: int, concurrency: int
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Drain:
+    processes: int
+    concurrency: int  # tasks at once per process; 1 runs the default loop
+    sleep_ms: int  # what each task does: sleep this long (0: return at once)
+    tasks: int
+
+
+def _drain(ctx: Any, system: Any, meter: Any, drain: Drain) -> dict[str, Any]:
     from bench.capacity_model import cpu_window
     from bench.harness import results, usage
     from bench.harness.context import log
     from bench.harness.procs import DeadlineError
 
-    n = ctx.sizes.drain_n
+    n, processes, concurrency = drain.tasks, drain.processes, drain.concurrency
     ctx.reset()
     _index_built(system)
     before_enqueue = meter.snapshot()
-    produced = ctx.produce(system, "bulk", n, prefix="c-")
+    produced = ctx.produce(system, "bulk", n, prefix="c-", sleep_s=drain.sleep_ms / 1000)
     before = meter.snapshot()
     threads = concurrency if concurrency > 1 else None
     workers = system.start_workers(
-        processes, name=f"capacity-p{processes}-c{concurrency}", threads=threads
+        processes, name=f"capacity-p{processes}-c{concurrency}-s{drain.sleep_ms}", threads=threads
     )
     sampler = usage.Sampler(meter=meter, workers_pid=workers.pid)
     sampler.start()
     error = None
     try:
-        results.wait_until_done(n, timeout_s=120 + n * 0.01, sleeping=False, workers=workers)
+        results.wait_until_done(
+            n, timeout_s=120 + n * 0.01, sleeping=drain.sleep_ms > 0, workers=workers
+        )
     except (DeadlineError, RuntimeError) as exc:
         error = str(exc)
     finally:
@@ -211,12 +230,14 @@ def _drain(
         ).__dict__
     rate = n / busy_s if busy_s and not error else None
     log(
-        f"{processes} processes x {concurrency}: {rate or 0:,.0f} tasks/s, missing "
+        f"{processes} processes x {concurrency}, {drain.sleep_ms} ms tasks: {rate or 0:,.0f} "
+        f"tasks/s, missing "
         f"{tally.missing}, duplicated {tally.duplicated}" + (f" ({error})" if error else "")
     )
     return {
         "processes": processes,
         "concurrency": concurrency,
+        "sleep_ms": drain.sleep_ms,
         "tasks": n,
         "rate": rate,
         "busy_s": busy_s,

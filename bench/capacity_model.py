@@ -149,7 +149,7 @@ def sizing_table(sizings: Sequence[Sizing]) -> str:
             "tasks/s",
             f"PostgreSQL cores ({BUSY_SHARE:.0%} busy)",
             "Redis shards",
-            "worker cores (no-op tasks)",
+            "worker cores (besides the tasks' work)",
             "commits/s (of which durable)",
             "WAL MiB/s",
         ],

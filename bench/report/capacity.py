@@ -52,15 +52,32 @@ def _measured(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in data["runs"] if r["rate"] and r["cpu_window"]]
 
 
+def body(run: dict[str, Any]) -> str:
+    sleep_ms = run.get("sleep_ms", 0)
+    return f"{sleep_ms} ms" if sleep_ms else "no-op"
+
+
+def fastest_by_body(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each task body's fastest drain, no-op first, then by sleep."""
+    ordered = sorted(runs, key=lambda r: r.get("sleep_ms", 0))
+    return {
+        body(r): max((o for o in ordered if body(o) == body(r)), key=lambda o: o["rate"])
+        for r in ordered
+    }
+
+
 def tables(data: dict[str, Any]) -> str:
     runs = _measured(data)
     if not runs:
         return "No drain finished; see bench/results/logs/."
-    best = max(runs, key=lambda r: r["rate"])
+    fastest = fastest_by_body(runs)
     one = data["enqueue_one"]
-    enqueue_one = enqueue_cost([one], one["tasks"])
-    bulk = enqueue_cost([r["enqueue"] for r in runs], sum(r["tasks"] for r in runs))
-    drained = drain_cost(best)
+    enqueues = {
+        "`enqueue()`": enqueue_cost([one], one["tasks"]),
+        "`enqueue_many()`": enqueue_cost(
+            [r["enqueue"] for r in runs], sum(r["tasks"] for r in runs)
+        ),
+    }
     parts = [
         _machine(data),
         "#### Drain: tasks/s against worker processes",
@@ -72,14 +89,14 @@ def tables(data: dict[str, Any]) -> str:
                 [
                     "`enqueue()`, one task per call",
                     f"{one['tasks'] / one['elapsed_s']:,.0f}",
-                    *cost_cells(enqueue_one),
+                    *cost_cells(enqueues["`enqueue()`"]),
                 ],
-                ["`enqueue_many()`, bulk", "", *cost_cells(bulk)],
+                ["`enqueue_many()`, bulk", "", *cost_cells(enqueues["`enqueue_many()`"])],
             ],
         ),
-        _capacity(best, drained, {"`enqueue()`": enqueue_one, "`enqueue_many()`": bulk}),
+        _capacity(fastest, enqueues),
         "#### Redis commands per task, by command",
-        _commands(best, one),
+        _commands(fastest, one),
     ]
     return "\n\n".join(parts)
 
@@ -115,6 +132,7 @@ def _drain_table(runs: list[dict[str, Any]], *, own_servers: bool) -> str:
         seconds = cpu["seconds"]
         rows.append(
             [
+                body(run),
                 f"{run['processes']} {TIMES} {run['concurrency']}",
                 f"{run['rate']:,.0f}",
                 " / ".join(
@@ -129,6 +147,7 @@ def _drain_table(runs: list[dict[str, Any]], *, own_servers: bool) -> str:
         )
     return table(
         [
+            "tasks",
             f"processes {TIMES} tasks at once",
             "tasks/s",
             "cores busy: PG / Redis / workers / machine",
@@ -142,57 +161,61 @@ def _drain_table(runs: list[dict[str, Any]], *, own_servers: bool) -> str:
     )
 
 
-def _capacity(best: dict[str, Any], drained: PerTask, enqueues: dict[str, PerTask]) -> str:
-    fastest = f"{best['processes']} {TIMES} {best['concurrency']}"
+def _capacity(fastest: dict[str, dict[str, Any]], enqueues: dict[str, PerTask]) -> str:
     lines = [
-        f"#### Capacity, from the fastest drain ({fastest})",
+        "#### Capacity, from each task body's fastest drain",
         "",
         "| a task's life | PG CPU µs | tasks/s per PostgreSQL core | Redis CPU µs | "
         "tasks/s per Redis shard | worker CPU µs | tasks/s per worker core |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, enqueue in enqueues.items():
-        life = enqueue + drained
-        lines.append(
-            f"| {name} + drain | {enqueue.pg_cpu_us:,.0f} + {drained.pg_cpu_us:,.0f} = "
-            f"{life.pg_cpu_us:,.0f} | 1,000,000 / {life.pg_cpu_us:,.0f} = "
-            f"**{tasks_per_core_s(life.pg_cpu_us):,.0f}** | {enqueue.redis_cpu_us:,.1f} + "
-            f"{drained.redis_cpu_us:,.1f} = {life.redis_cpu_us:,.1f} | 1,000,000 / "
-            f"{life.redis_cpu_us:,.1f} = **{tasks_per_core_s(life.redis_cpu_us):,.0f}** | "
-            f"{life.worker_cpu_us:,.0f} | {tasks_per_core_s(life.worker_cpu_us):,.0f} |"
-        )
-    for name, enqueue in enqueues.items():
-        life = enqueue + drained
+        for task, run in fastest.items():
+            drained = drain_cost(run)
+            life = enqueue + drained
+            lines.append(
+                f"| {name}, then {task} tasks ({run['processes']} {TIMES} {run['concurrency']}) "
+                f"| {enqueue.pg_cpu_us:,.0f} + {drained.pg_cpu_us:,.0f} = "
+                f"{life.pg_cpu_us:,.0f} | 1,000,000 / {life.pg_cpu_us:,.0f} = "
+                f"**{tasks_per_core_s(life.pg_cpu_us):,.0f}** | {enqueue.redis_cpu_us:,.1f} + "
+                f"{drained.redis_cpu_us:,.1f} = {life.redis_cpu_us:,.1f} | 1,000,000 / "
+                f"{life.redis_cpu_us:,.1f} = **{tasks_per_core_s(life.redis_cpu_us):,.0f}** | "
+                f"{life.worker_cpu_us:,.0f} | {tasks_per_core_s(life.worker_cpu_us):,.0f} |"
+            )
+    # The two ends: one call per task and tasks long enough to be claimed one at a time, and
+    # bulk enqueue with tasks short enough to be claimed 200 at a time.
+    tasks = list(fastest)
+    slowest, quickest = tasks[-1], tasks[0]
+    for name, task in (("`enqueue()`", slowest), ("`enqueue_many()`", quickest)):
+        enqueue = enqueues[name]
+        life = enqueue + drain_cost(fastest[task])
         sizings = [sizing(r, life, durable_commits=enqueue.commits) for r in TARGET_RATES]
         lines += [
             "",
-            f"#### Sizing with {name} (each CPU {BUSY_SHARE:.0%} busy; no-op tasks)",
+            f"#### Sizing: {name}, then {task} tasks (each CPU {BUSY_SHARE:.0%} busy; worker "
+            "cores besides the tasks' own work)",
             "",
             sizing_table(sizings),
         ]
     return "\n".join(lines)
 
 
-def _commands(best: dict[str, Any], one: dict[str, Any]) -> str:
-    drain = best["drain"]["redis_by_command"]
-    enqueue = one["redis_by_command"]
-    names = sorted(set(drain) | set(enqueue), key=lambda c: -(drain.get(c, 0) / best["tasks"]))
+def _commands(fastest: dict[str, dict[str, Any]], one: dict[str, Any]) -> str:
+    columns = {f"drain, {task} tasks": run for task, run in fastest.items()}
+    per_task = {
+        label: {c: n / run["tasks"] for c, n in run["drain"]["redis_by_command"].items()}
+        for label, run in columns.items()
+    }
+    per_task["`enqueue()`"] = {c: n / one["tasks"] for c, n in one["redis_by_command"].items()}
+    first = next(iter(per_task.values()))
     # The rest are the loops' and connections' own, a few per second whatever the rate.
-    names = [
-        n
-        for n in names
-        if drain.get(n, 0) / best["tasks"] >= 0.01 or enqueue.get(n, 0) / one["tasks"] >= 0.01
-    ]
+    names = sorted(
+        {c for counts in per_task.values() for c, n in counts.items() if n >= 0.01},
+        key=lambda c: -first.get(c, 0),
+    )
     return table(
-        ["command", "drain", "`enqueue()`"],
-        [
-            [
-                f"`{name}`",
-                f"{drain.get(name, 0) / best['tasks']:.3f}",
-                f"{enqueue.get(name, 0) / one['tasks']:.3f}",
-            ]
-            for name in names
-        ],
+        ["command", *per_task],
+        [[f"`{c}`", *(f"{counts.get(c, 0):.3f}" for counts in per_task.values())] for c in names],
     )
 
 
