@@ -126,7 +126,7 @@ def sizing(
 
 def cost_cells(cost: PerTask) -> list[str]:
     return [
-        f"{cost.commits:.3f}",
+        f"{cost.commits:.3g}",
         f"{cost.wal_bytes:,.0f}",
         f"{cost.pg_cpu_us:,.0f}",
         f"{cost.redis_commands:.2f}",
