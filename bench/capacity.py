@@ -1,7 +1,7 @@
 """Capacity model: tasks/s against worker processes, and what each task costs PostgreSQL and
 Redis, for docs/scaling.md.
 
-.venv/bin/python bench/capacity.py            # 1, 2, 4, 8 processes, 3 series (about 6 minutes)
+.venv/bin/python bench/capacity.py            # 1, 2, 4, 8 processes, 3 series (about 5 minutes)
 .venv/bin/python bench/capacity.py --processes 1,2 --series 1x0 --tasks 2000   # a quick look
 .venv/bin/python bench/capacity.py --write    # and rewrite docs/scaling.md's tables
 .venv/bin/python bench/capacity.py --report-only bench/results/capacity-latest.json --write
