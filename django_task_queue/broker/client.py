@@ -189,6 +189,7 @@ class Broker(
             keys = [
                 *(q.ready, q.leases, q.owners, q.notify, q.paused),
                 *(q.limit_of, q.limits, q.limit_holders, q.rates, q.rate_next, q.fair_clock),
+                q.queue_limits,
             ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
@@ -279,7 +280,13 @@ class Broker(
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores], args
+            yield (
+                [
+                    *(q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores),
+                    *(q.notify, q.ready, q.queue_limits),
+                ],
+                args,
+            )
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

@@ -22,6 +22,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:fair_scores`    | hash   | task id → its fair-share ready score (with `limit_key`) |
 | `<p>:{<q>}:fair_last`      | hash   | limit group → the sequence part of its last fair score  |
 | `<p>:{<q>}:fair_clock`     | string | the highest sequence part of a score claimed so far     |
+| `<p>:{<q>}:queue_limits`   | hash   | the queue's own limits (QUEUES setting) and next start  |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -53,6 +54,7 @@ class QueueKeys:
     fair_scores: str
     fair_last: str
     fair_clock: str
+    queue_limits: str
 
 
 class KeySpace:
@@ -81,6 +83,7 @@ class KeySpace:
             fair_scores=f"{base}:fair_scores",
             fair_last=f"{base}:fair_last",
             fair_clock=f"{base}:fair_clock",
+            queue_limits=f"{base}:queue_limits",
         )
 
     @property

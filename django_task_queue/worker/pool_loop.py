@@ -155,6 +155,9 @@ class ConcurrentWorker:
             return self._wind_down()
         if self._alone is not None or self._alone_slot is not None:
             if self._alone is not None and not self._busy:
+                # Successes kept for the next claim are recorded first: a task that kills its
+                # process would take them down with it, as lost (what running alone prevents).
+                self.recorder.flush(self.broker)
                 self._start(self._alone, alone=True)
             self._wait(None)
             return True

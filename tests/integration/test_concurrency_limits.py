@@ -144,3 +144,16 @@ def test_fair_share_takes_the_tenants_round_robin_however_many_each_enqueued(
     assert order[0] == "high"
     assert order[1:8] == ["b0", "s0", "b1", "s1", "b2", "s2", "b3"]
     assert [label for label in order if label.startswith("b")] == [f"b{i}" for i in range(30)]
+
+
+def test_a_task_that_frees_its_groups_slot_wakes_an_idle_worker_for_the_next(
+    stores: Broker,
+) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    running = claim_batch(stores, ["default"], "w", 10) or []
+    assert claim_batch(stores, ["default"], "w", 10) is None  # the limit dropped the tokens
+
+    _done(stores, running[:1])
+
+    assert stores.client.llen(stores.keys.queue("default").notify) == 1

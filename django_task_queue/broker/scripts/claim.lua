@@ -11,6 +11,8 @@
 -- KEYS[9] rates     hash   limit group -> ms between two of its starts (0: no rate limit)
 -- KEYS[10] rate_next hash  limit group -> the earliest ms its next task may start
 -- KEYS[11] fair_clock string the highest sequence part of a score claimed (fair share's clock)
+-- KEYS[12] queue_limits hash the queue's own limits: concurrency (tasks of the queue running at
+--          once), interval_ms (between two of its starts), next_ms (earliest next start)
 -- ARGV[1] now in ms, ARGV[2] lease length in ms, ARGV[3] claim token, ARGV[4] most to pop
 -- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready (or can
 -- start) or the queue is paused.
@@ -21,6 +23,21 @@ if redis.call('EXISTS', KEYS[5]) == 1 then
 end
 local now = tonumber(ARGV[1])
 local most = tonumber(ARGV[4])
+-- The queue's own limits (TASK_QUEUE["QUEUES"]): a task of the queue is running while its
+-- lease lives, so the live leases are its running tasks, whoever holds them.
+local queue_limits = redis.call('HMGET', KEYS[12], 'concurrency', 'interval_ms', 'next_ms')
+local queue_interval = tonumber(queue_limits[2] or '0')
+if queue_limits[1] then
+  most = math.min(most, tonumber(queue_limits[1]) - redis.call('ZCOUNT', KEYS[2], now, '+inf'))
+end
+if queue_interval > 0 then
+  -- Starts spaced evenly, one per claim, as a group's rate limit spaces them.
+  if tonumber(queue_limits[3] or '0') > now then most = 0 else most = math.min(most, 1) end
+end
+if most <= 0 then
+  redis.call('DEL', KEYS[4])  -- nothing of this queue can start: its tokens are stale
+  return {}
+end
 local popped
 if redis.call('EXISTS', KEYS[6]) == 0 then
   popped = redis.call('ZPOPMIN', KEYS[1], most)  -- no limited task in this queue
@@ -84,6 +101,9 @@ if #popped == 0 then
   -- Nothing can start, so every wake-up token left is stale.
   redis.call('DEL', KEYS[4])
   return popped
+end
+if queue_interval > 0 then
+  redis.call('HSET', KEYS[12], 'next_ms', math.max(tonumber(queue_limits[3] or '0'), now) + queue_interval)
 end
 local deadline = now + tonumber(ARGV[2])
 for i = 1, #popped, 2 do
