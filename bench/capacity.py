@@ -254,13 +254,7 @@ def _drain(ctx: Any, system: Any, meter: Any, drain: Drain) -> dict[str, Any]:
 
 
 def _index_built(system: Any) -> None:
-    """Mark the Redis index built, as it is in a running deployment: after the reset's flush
-    the workers' first maintenance pass would otherwise rebuild it from PostgreSQL, pushing
-    every waiting task again inside the measurement."""
-    from bench.harness import stores
-    from bench.systems.dtq_system import overrides
-
-    stores.broker().set(f"{overrides()['KEY_PREFIX']}:epoch", "1")
+    system.after_flush()  # the index is built, as in a running deployment (DtqSystem)
 
 
 def _save(data: dict[str, Any]) -> None:
