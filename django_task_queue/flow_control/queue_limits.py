@@ -62,7 +62,11 @@ def limits_of(queue_name: str) -> QueueLimits:
 
 def keep_queue_limits(broker: Broker) -> None:
     """Make each queue's limits in Redis say what the settings say (the pause keeper runs it)."""
-    wanted = {name: (rules.concurrency, rules.interval_ms) for name, rules in configured().items()}
+    wanted = {
+        name: (rules.concurrency, rules.interval_ms)
+        for name, rules in configured().items()
+        if rules.concurrency or rules.interval_ms  # an empty dict in the settings: no limits
+    }
     names = sorted(broker.queue_names() | set(wanted))
     held = broker.queue_limits(names)
     for name in names:

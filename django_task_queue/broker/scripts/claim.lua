@@ -116,7 +116,8 @@ if #popped == 0 then
   return popped
 end
 if queue_interval > 0 then
-  redis.call('HSET', KEYS[12], 'next_ms', math.max(tonumber(queue_limits[3] or '0'), now) + queue_interval)
+  local queue_next = math.max(tonumber(queue_limits[3] or '0'), now) + queue_interval
+  redis.call('HSET', KEYS[12], 'next_ms', queue_next)
 end
 local deadline = now + tonumber(ARGV[2])
 for i = 1, #popped, 2 do
