@@ -67,6 +67,9 @@ class TaskQueueSettings:
     # Periodic tasks defined in settings, by schedule name (schedules/definitions.py says what
     # each may hold); the others are declared next to their task function.
     SCHEDULES: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    # Limits of a queue as a whole, by queue name: {"concurrency_limit": 2, "rate_limit": "10/s"}
+    # (flow_control/queue_limits.py), on top of each task function's own.
+    QUEUES: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     # Days a finished task (and its attempts) is kept, by status (None: for ever), and per queue
     # for some queues; the pruner, a maintenance loop, deletes the older (services/retention.py).
     RETENTION: Mapping[str, float | None] = field(
@@ -151,6 +154,22 @@ def _checked_schedules(value: Any) -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(dict(value))
 
 
+def _checked_queues(value: Any) -> Mapping[str, Mapping[str, Any]]:
+    from django_task_queue.exceptions import TaskValidationError
+    from django_task_queue.flow_control.queue_limits import check_queue_limits
+
+    if not isinstance(value, Mapping) or not all(isinstance(name, str) for name in value):
+        raise ConfigurationError("TASK_QUEUE['QUEUES'] must map queue names to dicts")
+    for name, limits in value.items():
+        try:
+            check_queue_limits(name, limits)
+        except TaskValidationError as exc:
+            raise ConfigurationError(f"TASK_QUEUE['QUEUES'][{name!r}]: {exc}") from exc
+    return MappingProxyType(
+        {name: MappingProxyType(dict(limits)) for name, limits in value.items()}
+    )
+
+
 def _checked_days(name: str, value: Any) -> Mapping[str, float | None]:
     """A finished status → days mapping (None keeps for ever)."""
     if not isinstance(value, Mapping):
@@ -190,6 +209,7 @@ _SPECIAL_CHECKS = {
     "SCHEDULES": _checked_schedules,
     "RETENTION": lambda value: _checked_days("TASK_QUEUE['RETENTION']", value),
     "RETENTION_BY_QUEUE": _checked_retention_by_queue,
+    "QUEUES": _checked_queues,
 }
 
 

@@ -59,6 +59,8 @@ class Context:
     def reset(self) -> None:
         """Empty the broker and results Redis databases and every system's tables."""
         stores.flush_redis()
+        for system in self.systems:
+            system.after_flush()
         tables = [t for system in self.systems for t in system.tables]
         stores.truncate(*tables)
 

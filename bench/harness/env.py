@@ -26,8 +26,11 @@ REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6379"))
 # the suite owns both (a marker key proves it) and flushes them between runs.
 BROKER_DB = int(os.environ.get("BENCH_BROKER_DB", "14"))
 RESULTS_DB = int(os.environ.get("BENCH_RESULTS_DB", "11"))
+# What the bodies record may live on another Redis server than the broker (bench/capacity.py
+# counts every command of the broker's server, and the bodies' writes are not the queue's).
+RESULTS_REDIS_PORT = int(os.environ.get("BENCH_RESULTS_REDIS_PORT", str(REDIS_PORT)))
 BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{BROKER_DB}"
-RESULTS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{RESULTS_DB}"
+RESULTS_URL = f"redis://{REDIS_HOST}:{RESULTS_REDIS_PORT}/{RESULTS_DB}"
 
 QUEUE = "bench"
 

@@ -38,6 +38,9 @@ class System:
     def env(self) -> dict[str, str]:
         return env.base_env()
 
+    def after_flush(self) -> None:
+        """Called once the benchmark's Redis databases were emptied (before each run)."""
+
     def prepare(self) -> None:
         """One-time set-up before the first run (migrations)."""
 

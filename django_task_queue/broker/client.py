@@ -79,6 +79,7 @@ class Broker(
         self._acks_due: list[Claim] = []
         self._announcements = Announcements(client)
         self._on_cluster = is_cluster(client)
+        self.rate_wait_until_ms: int | None = None  # set by claim()
 
     @classmethod
     def from_url(cls, url: str, prefix: str, *, socket_timeout_s: float = 30.0) -> Broker:
@@ -185,12 +186,15 @@ class Broker(
         """Lease up to `count` best ready tasks of the first queue (in order) that has any.
 
         Leases handed to `ack_later` are dropped in the same round trip as the first queue's
-        claim."""
+        claim. When nothing could start because of rate limits only, `rate_wait_until_ms` says
+        when one may (None otherwise): no wake-up token comes then."""
+        self.rate_wait_until_ms = None
         for queue_name in queue_names:
             q = self.keys.queue(queue_name)
             keys = [
                 *(q.ready, q.leases, q.owners, q.notify, q.paused),
                 *(q.limit_of, q.limits, q.limit_holders, q.rates, q.rate_next, q.fair_clock),
+                q.queue_limits,
             ]
             args = [now_ms, lease_ms, token, count]
             if self._acks_due:
@@ -203,7 +207,10 @@ class Broker(
                     popped = batch.execute()[-1]
             else:
                 popped = self._run("claim", keys, args)
-            if popped:
+            if popped and _text(popped[0]) == "":
+                at_ms = int(float(popped[1]))
+                self.rate_wait_until_ms = min(self.rate_wait_until_ms or at_ms, at_ms)
+            elif popped:
                 return [
                     Claim(_text(popped[i]), queue_name, token, int(float(popped[i + 1])))
                     for i in range(0, len(popped), 2)
@@ -284,7 +291,13 @@ class Broker(
             args: list[Any] = []
             for claim in queue_claims:
                 args += [claim.task_id, claim.token]
-            yield [q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores], args
+            yield (
+                [
+                    *(q.leases, q.owners, q.limit_of, q.limit_holders, q.fair_scores),
+                    *(q.notify, q.ready, q.queue_limits),
+                ],
+                args,
+            )
 
     def extend(self, claims: Sequence[Claim], deadline_ms: int) -> int:
         extended = 0

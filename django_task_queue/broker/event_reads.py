@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -23,6 +24,7 @@ from redis.cluster import RedisCluster
 
 from django_task_queue.broker import cluster
 from django_task_queue.broker.connection import connect_async, is_cluster
+from django_task_queue.broker.events import TaskEvent
 from django_task_queue.broker.keys import KeySpace
 from django_task_queue.broker.translate import text as _text
 from django_task_queue.broker.translate import translated as _translated
@@ -34,28 +36,21 @@ BACKLOG_MAX_ENTRIES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
-class StreamEvent:
+class StreamEvent(TaskEvent):
+    """A task event as read from its queue's stream: with its id there (`entry.index.queue`,
+    the SSE id) and the time it was recorded."""
+
     id: str
-    type: str
-    task_id: str
-    task_name: str
-    queue_name: str
-    status: str
-    attempt: int
-    priority: int
     at_ms: int
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "type": self.type,
-            "task_id": self.task_id,
-            "task_name": self.task_name,
-            "queue_name": self.queue_name,
-            "status": self.status,
-            "attempt": self.attempt,
-            "priority": self.priority,
+            **{name: getattr(self, name) for name in _TASK_EVENT_FIELDS},
             "at_ms": self.at_ms,
         }
+
+
+_TASK_EVENT_FIELDS = tuple(field.name for field in dataclasses.fields(TaskEvent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +85,8 @@ def entry_events(
     for index, row in enumerate(json.loads(_text(raw)) if raw is not None else ()):
         kind, task_id, task_name, status, attempt, priority, at_ms = row
         yield StreamEvent(
-            f"{entry}.{index}.{queue_name}", kind, task_id, task_name, queue_name, status,
-            int(attempt), int(priority), int(at_ms),
+            kind, task_id, task_name, queue_name, status, int(attempt), int(priority),
+            id=f"{entry}.{index}.{queue_name}", at_ms=int(at_ms),
         )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ loss also tells that the queue set was lost with it.
 | `<p>:{<q>}:fair_last`      | hash   | limit group → the sequence part of its last fair score  |
 | `<p>:{<q>}:fair_clock`     | string | the highest sequence part of a score claimed so far     |
 | `<p>:{<q>}:epoch`          | string | on a cluster: set once the queue's index is built there |
+| `<p>:{<q>}:queue_limits`   | hash   | the queue's own limits (QUEUES setting) and next start  |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
 | `<p>:worker:<id>`          | hash   | a worker's registry record (expires without heartbeats) |
@@ -57,6 +58,7 @@ class QueueKeys:
     fair_last: str
     fair_clock: str
     epoch: str  # on a cluster only: its node lost its data when it goes missing (upkeep.py)
+    queue_limits: str
 
 
 class KeySpace:
@@ -87,6 +89,7 @@ class KeySpace:
             fair_last=f"{base}:fair_last",
             fair_clock=f"{base}:fair_clock",
             epoch=f"{base}:epoch",
+            queue_limits=f"{base}:queue_limits",
         )
 
     @property

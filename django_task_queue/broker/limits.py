@@ -1,5 +1,6 @@
-"""Limits in the dispatch index: tagging a task with its limit group before it is pushed, and
-reading a group's concurrency slots held and next allowed start (claim.lua enforces them)."""
+"""Limits in the dispatch index: tagging a task with its limit group before it is pushed,
+reading a group's concurrency slots held and next allowed start, and a queue's own limits
+(claim.lua enforces them all)."""
 
 from __future__ import annotations
 
@@ -59,4 +60,51 @@ class ConcurrencyLimits(ScriptRunner):
         """The earliest time (ms) a rate-limited group's next task may start."""
         with _translated():
             value = self.client.hget(self.keys.queue(queue_name).rate_next, group)
+        return float(value) if value is not None else 0.0
+
+    # -- a queue's own limits (TASK_QUEUE["QUEUES"]) -------------------------------------------
+
+    def queue_limits(self, queue_names: Sequence[str]) -> dict[str, tuple[int, float]]:
+        """The limits Redis holds for these queues: (concurrency, interval_ms), 0 for none;
+        queues without any are left out."""
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            for name in queue_names:
+                pipe.hmget(self.keys.queue(name).queue_limits, "concurrency", "interval_ms")
+            found = pipe.execute()
+        return {
+            name: (int(concurrency or 0), float(interval_ms or 0))
+            for name, (concurrency, interval_ms) in zip(queue_names, found, strict=True)
+            if concurrency is not None or interval_ms is not None
+        }
+
+    def set_queue_limits(self, queue_name: str, concurrency: int, interval_ms: float) -> None:
+        """Put the queue under these limits (0: none of that kind); its next start is kept."""
+        key = self.keys.queue(queue_name).queue_limits
+        with _translated():
+            # A known queue, so that the keeper drops its limits once the settings do.
+            self.client.sadd(self.keys.queues, queue_name)
+            pipe = self.client.pipeline(transaction=True)  # one key: one slot, on a cluster too
+            pipe.hdel(key, "concurrency", "interval_ms")
+            if concurrency:
+                pipe.hset(key, "concurrency", concurrency)
+            if interval_ms:
+                pipe.hset(key, "interval_ms", interval_ms)
+            else:
+                pipe.hdel(key, "next_ms")
+            pipe.execute()
+
+    def drop_queue_limits(self, queue_name: str) -> None:
+        with _translated():
+            self.client.delete(self.keys.queue(queue_name).queue_limits)
+
+    def running_in_queue(self, queue_name: str, now_ms: int) -> int:
+        """Tasks of the queue running now, whoever runs them: those with a live lease."""
+        with _translated():
+            return int(self.client.zcount(self.keys.queue(queue_name).leases, now_ms, "+inf"))
+
+    def queue_next_start_ms(self, queue_name: str) -> float:
+        """The earliest time (ms) a rate-limited queue's next task may start."""
+        with _translated():
+            value = self.client.hget(self.keys.queue(queue_name).queue_limits, "next_ms")
         return float(value) if value is not None else 0.0

@@ -55,6 +55,26 @@ def resolve(
     return LimitGroup(name, rules)
 
 
+def resolve_registered(
+    task_name: str, args: list[Any], kwargs: Mapping[str, Any]
+) -> LimitGroup | None:
+    """The limit group of a task made without a request (a workflow's step, which gets the
+    result of the step before as its first argument): when its `limit_key` refuses these
+    arguments, the task function's own group, so that its limit still holds."""
+    from django_task_queue.task_registry import task_registry
+
+    if task_name not in task_registry:
+        return None
+    options = task_registry.get_task(task_name).options
+    if not has_rules(options):
+        return None
+    try:
+        return resolve(task_name, options, args, kwargs)
+    except TaskValidationError:
+        rules = rules_of(task_name)
+        return None if rules is None else LimitGroup(task_name, rules)
+
+
 def has_rules(options: TaskOptions) -> bool:
     """Whether a task function has limits or fair share (three lookups: every enqueue asks)."""
     return (
@@ -69,7 +89,12 @@ def rules_of_options(options: TaskOptions) -> Rules | None:
     share among its keys, with no limit: Rules(0, 0))."""
     if not has_rules(options):
         return None
-    limit, rate = options.concurrency_limit, options.rate_limit
+    return parse_rules(options.concurrency_limit, options.rate_limit)
+
+
+def parse_rules(limit: object, rate: object) -> Rules:
+    """Limits as given (`concurrency_limit`, `rate_limit`; None for none), checked: a task
+    function's, or a queue's (TASK_QUEUE["QUEUES"])."""
     if limit is not None and (
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
     ):

@@ -13,6 +13,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control import queue_limits
 from django_task_queue.flow_control.pausing import paused_queues
 from django_task_queue.monitoring.workers import WorkerStatus, worker_status
 from django_task_queue.states import TaskStatus
@@ -74,13 +75,15 @@ class QueueState:
     queue_name: str
     paused_at: datetime | None  # None while the queue runs
     depths: QueueDepths | None  # Redis: None when it is unreachable
+    limits: queue_limits.QueueLimits  # the queue's own (TASK_QUEUE["QUEUES"])
 
 
 def queue_states() -> list[QueueState]:
-    """Every queue, whether it is paused and its depth in Redis; no scan of the task table."""
+    """Every queue, whether it is paused, its limits and its depth in Redis; no scan of the
+    task table."""
     paused = paused_queues()
     names = {row[0] for row in store.read("queue_names", {"limit": MAX_LISTED_QUEUES})}
-    names |= set(paused)
+    names |= set(paused) | set(queue_limits.configured())
     with contextlib.suppress(BrokerUnavailableError):
         names |= get_broker().queue_names()
     return _states(sorted(names), paused)
@@ -96,6 +99,11 @@ def _states(names: list[str], paused: dict[str, datetime]) -> list[QueueState]:
     with contextlib.suppress(BrokerUnavailableError):
         depths = get_broker().depths(names)
     return [
-        QueueState(queue_name=name, paused_at=paused.get(name), depths=depths.get(name))
+        QueueState(
+            queue_name=name,
+            paused_at=paused.get(name),
+            depths=depths.get(name),
+            limits=queue_limits.limits_of(name),
+        )
         for name in names
     ]

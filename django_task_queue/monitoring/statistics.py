@@ -8,7 +8,7 @@ Only reads: the rollup is folded by its maintenance loop, not here.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from django_task_queue import store
 from django_task_queue.broker.client import WorkerRecord, get_broker
 from django_task_queue.broker.index_reads import QueueDepths
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control import queue_limits
 from django_task_queue.flow_control.pausing import paused_queues
 from django_task_queue.monitoring import rollup
 from django_task_queue.monitoring.percentiles import Durations
@@ -151,7 +152,11 @@ def _queues(
 ) -> list[dict[str, Any]]:
     names = set(by_queue) | (set(redis.depths) if redis else set()) | paused
     return [
-        {**_queue(name, by_queue, waiting, redis, now), "paused": name in paused}
+        {
+            **_queue(name, by_queue, waiting, redis, now),
+            "paused": name in paused,
+            **asdict(queue_limits.limits_of(name)),
+        }
         for name in sorted(names)
     ]
 

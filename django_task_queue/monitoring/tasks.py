@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import get_broker
 from django_task_queue.exceptions import BrokerUnavailableError
-from django_task_queue.flow_control import limits
+from django_task_queue.flow_control import limits, queue_limits
 from django_task_queue.models import PausedQueue, Task
 from django_task_queue.states import WAITING_STATUSES, TaskStatus
 from django_task_queue.timeutil import iso, to_ms
@@ -72,6 +72,7 @@ def waiting_reason(task: Task) -> str | None:
         _schedule_reason(task, now)
         or _pause_reason(task)
         or _limit_reason(task, now)
+        or _queue_limit_reason(task, now)
         or _worker_reason(task)
         or _position_reason(task, now)
     )
@@ -109,6 +110,13 @@ def _limit_reason(task: Task, now: datetime) -> str | None:
     except BrokerUnavailableError:
         pass  # the worker reason says Redis is unreachable
     return None
+
+
+def _queue_limit_reason(task: Task, now: datetime) -> str | None:
+    try:
+        return queue_limits.waiting_reason(task.queue_name, to_ms(now), get_broker())
+    except BrokerUnavailableError:
+        return None  # the worker reason says Redis is unreachable
 
 
 def _worker_reason(task: Task) -> str | None:

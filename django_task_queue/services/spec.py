@@ -83,14 +83,15 @@ type KnownOptions = dict[tuple[Any, ...], ResolvedOptions]
 
 
 def validate_task(
-    spec: TaskSpec, now: datetime, known: KnownOptions | None = None
+    spec: TaskSpec, now: datetime, known: KnownOptions | None = None, *, limit_later: bool = False
 ) -> ValidatedTask:
     """Validate one spec; raises TaskValidationError naming the field.
 
     Specs validated with the same `known` that give the same options share one validation of
-    them, as validate_batch's do.
+    them, as validate_batch's do. `limit_later`: its limit group is resolved when it is made
+    (a workflow's step that receives a result: its `limit_key` cannot see that yet).
     """
-    return _validate(spec, now, new_id(), {} if known is None else known)
+    return _validate(spec, now, new_id(), {} if known is None else known, limit_later)
 
 
 def validate_batch(specs: Sequence[TaskSpec], now: datetime) -> list[ValidatedTask]:
@@ -101,7 +102,11 @@ def validate_batch(specs: Sequence[TaskSpec], now: datetime) -> list[ValidatedTa
 
 
 def _validate(
-    spec: TaskSpec, now: datetime, task_id: uuid.UUID, known: KnownOptions
+    spec: TaskSpec,
+    now: datetime,
+    task_id: uuid.UUID,
+    known: KnownOptions,
+    limit_later: bool = False,
 ) -> ValidatedTask:
     options = _options(spec, known)
     args = validation.check_args(spec.args)
@@ -120,7 +125,7 @@ def _validate(
     if uniqueness.wanted(given, defaults):
         unique = uniqueness.resolve(given, defaults, args, kwargs)
     limit = None
-    if limits.has_rules(defaults):
+    if limits.has_rules(defaults) and not limit_later:
         limit = limits.resolve(function.name, defaults, args, kwargs)
     return ValidatedTask(
         task_id, args_json, kwargs_json, run_after, options, args, kwargs, unique, limit

@@ -21,21 +21,24 @@ FROM unnest(
 ) AS s(position, parent, index, last, kind, path, allow_failures, remaining, spec);
 
 -- name: insert_workflow_tasks --
--- The tasks of steps that have become runnable, as insert_tasks with their workflow's id.
+-- The tasks of steps that have become runnable, as insert_tasks with their workflow's id and
+-- their limit groups.
 INSERT INTO django_task_queue_task (
     id, task_name, args, kwargs, priority, queue_name, status, retry_count, max_retries,
-    retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, workflow_id
+    retry_delay, retry_backoff, timeout, attempt, created_at, updated_at, workflow_id,
+    limit_group
 )
 SELECT t.id, t.task_name, t.args::jsonb, t.kwargs::jsonb, t.priority, t.queue_name, 'pending', 0,
        t.max_retries, t.retry_delay, t.retry_backoff, t.timeout, 0, %(now)s, %(now)s,
-       %(workflow_id)s
+       %(workflow_id)s, t.limit_group
 FROM unnest(
     %(ids)s::uuid[], %(task_names)s::text[], %(args)s::text[], %(kwargs)s::text[],
     %(priorities)s::smallint[], %(queue_names)s::text[], %(max_retries)s::int[],
-    %(retry_delays)s::float8[], %(retry_backoffs)s::bool[], %(timeouts)s::float8[]
+    %(retry_delays)s::float8[], %(retry_backoffs)s::bool[], %(timeouts)s::float8[],
+    %(limit_groups)s::text[]
 ) WITH ORDINALITY AS t(
     id, task_name, args, kwargs, priority, queue_name, max_retries, retry_delay, retry_backoff,
-    timeout, ord
+    timeout, limit_group, ord
 )
 ORDER BY t.ord
 RETURNING id, seq, priority, queue_name;

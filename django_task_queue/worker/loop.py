@@ -40,6 +40,7 @@ from django_task_queue.worker.recorder import OutcomeRecorder
 from django_task_queue.worker.slot import InlineSlot, Interrupted
 from django_task_queue.worker.stats import WorkerStats
 from django_task_queue.worker.stop_signals import StopSignals
+from django_task_queue.worker.waker import until_rate_allows
 
 logger = logging.getLogger("django_task_queue.worker")
 
@@ -153,7 +154,7 @@ class Worker:
             if self.options.burst:
                 self.broker.flush_acks()  # no next claim will carry them
             else:
-                self.broker.wait_for_work(self.queue_names, wait_s)
+                self.broker.wait_for_work(self.queue_names, until_rate_allows(self.broker, wait_s))
             return False
         self.held.batch = batch
         self._settled = set()

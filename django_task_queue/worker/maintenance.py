@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_task_queue.broker.client import Broker, get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError, StoreUnavailableError
-from django_task_queue.flow_control import pausing
+from django_task_queue.flow_control import pausing, queue_limits
 from django_task_queue.monitoring import rollup
 from django_task_queue.services import recovery, retention
 from django_task_queue.store import ensure_usable_connection
@@ -92,6 +92,7 @@ class Maintenance:
             logger.warning("Redis index is empty or was flushed; rebuilding it from PostgreSQL")
             broker.forget_known_queues()
             pausing.keep_flags(broker)  # before any task is ready again
+            queue_limits.keep_queue_limits(broker)
             recovery.reconcile(broker, grace_s=0)
         recovery.promote_due(broker)
 
@@ -105,7 +106,9 @@ class Maintenance:
         broker.forget_dead_workers()  # so that reading the registry never has to write
 
     def _keep_pauses(self) -> None:
-        pausing.keep_flags(self._broker())
+        broker = self._broker()
+        pausing.keep_flags(broker)
+        queue_limits.keep_queue_limits(broker)
 
     def _roll_up(self) -> None:
         rollup.fold(timezone.now())

@@ -34,7 +34,7 @@ from django_task_queue.worker.pool import Event, Finished, SlotPool, Wake
 from django_task_queue.worker.recorder import OutcomeRecorder, TaskFields
 from django_task_queue.worker.stats import WorkerStats
 from django_task_queue.worker.stop_signals import StopSignals
-from django_task_queue.worker.waker import Waker
+from django_task_queue.worker.waker import Waker, until_rate_allows
 
 logger = logging.getLogger("django_task_queue.worker")
 
@@ -73,8 +73,8 @@ class ConcurrentWorker:
         self.held = HeldTasks(deps.board)
         self.recorder = OutcomeRecorder(deps.store, options.queues, worker_id, self.stats)
         self.pool = SlotPool(self.concurrency, self.held, self.events)
-        wait_s = min(options.poll_interval_s, _MAX_WAIT_S)
-        self.waker = Waker(deps.thread_broker, self.queue_names, self.events, wait_s)
+        self._wait_s = min(options.poll_interval_s, _MAX_WAIT_S)
+        self.waker = Waker(deps.thread_broker, self.queue_names, self.events, self._wait_s)
         self.heartbeat = Heartbeat(self, self.held, self.recorder, deps)
         self.outage = Outage(worker_id, deps.store)
         self._free = list(range(self.concurrency - 1, -1, -1))  # pop() takes the lowest
@@ -155,6 +155,9 @@ class ConcurrentWorker:
             return self._wind_down()
         if self._alone is not None or self._alone_slot is not None:
             if self._alone is not None and not self._busy:
+                # Successes kept for the next claim are recorded first: a task that kills its
+                # process would take them down with it, as lost (what running alone prevents).
+                self.recorder.flush(self.broker)
                 self._start(self._alone, alone=True)
             self._wait(None)
             return True
@@ -171,7 +174,7 @@ class ConcurrentWorker:
                 if not self._busy:
                     return False
             else:
-                self.waker.arm()
+                self.waker.arm(until_rate_allows(self.broker, self._wait_s))
         self._wait(None)
         return True
 

@@ -21,6 +21,7 @@ from django_task_queue.broker.client import get_broker
 from django_task_queue.conf import get_settings
 from django_task_queue.exceptions import BrokerUnavailableError
 from django_task_queue.schedules.scheduler import Scheduler
+from django_task_queue.worker import identity
 from django_task_queue.worker.decisions import Tuning
 from django_task_queue.worker.deps import WorkerDeps
 from django_task_queue.worker.heartbeat import EXIT_HARD_TIMEOUT
@@ -71,6 +72,15 @@ class Supervisor:
             return self.options.worker_id
         return f"{self.base_id}-{index + 1}"
 
+    def _take_own_ids(self) -> None:
+        """Ids no live process elsewhere uses (worker/identity.py), before any is adopted."""
+        base = identity.own_base_id(get_broker(), self.base_id, [s.worker_id for s in self.slots])
+        if base != self.base_id:
+            self.base_id = base
+            for slot in self.slots:
+                single = self.options.workers == 1 and self.options.worker_id
+                slot.worker_id = base if single else f"{base}-{slot.index + 1}"
+
     def worker_id(self, slot: _Slot) -> str:
         return slot.worker_id
 
@@ -93,6 +103,7 @@ class Supervisor:
         if self.maintenance is not None and self.options.burst:
             # Burst mode drains what is due, so make everything due visible first.
             self.maintenance.run_all()
+        self._take_own_ids()
         self.keeper.adopt(self.slots)  # tasks left by an earlier run under the same ids
         for slot in self.slots:
             self._spawn(slot)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from django_task_queue.broker.client import Broker
@@ -40,9 +41,12 @@ class Waker(threading.Thread):
         self._wait_s = wait_s
         self._armed = threading.Event()
         self._closed = False
+        self._this_wait_s: float | None = None
 
-    def arm(self) -> None:
-        """Wait for a wake-up token once (again, if it is waiting already)."""
+    def arm(self, wait_s: float | None = None) -> None:
+        """Wait for a wake-up token once (again, if it is waiting already), up to `wait_s`
+        this time (a rate's next start) or the poll interval."""
+        self._this_wait_s = wait_s
         self._armed.set()
 
     def close(self) -> None:
@@ -56,8 +60,9 @@ class Waker(threading.Thread):
             if self._closed:
                 return
             self._armed.clear()
+            wait_s = self._wait_s if self._this_wait_s is None else self._this_wait_s
             try:
-                woke = broker.wait_for_work(self._queue_names, self._wait_s)
+                woke = broker.wait_for_work(self._queue_names, wait_s)
             except BrokerUnavailableError:
                 # The loop's next claim meets the outage too, and backs off.
                 woke = True
@@ -67,3 +72,12 @@ class Waker(threading.Thread):
                 # each poll interval: left disarmed, this thread took no token for up to the
                 # loop's 25 s wait (a queue resumed, or a task whose token another worker took).
                 self._events.put(WORK_MAY_BE_READY if woke else POLL_INTERVAL_PASSED)
+
+
+def until_rate_allows(broker: Broker, wait_s: float) -> float:
+    """`wait_s`, or less when the last claim found only tasks a rate holds back: no wake-up
+    token comes when their next start is due, so the wait ends then."""
+    if broker.rate_wait_until_ms is None:
+        return wait_s
+    due_s = (broker.rate_wait_until_ms - time.time_ns() // 1_000_000) / 1000
+    return min(wait_s, max(due_s, 0.001))

@@ -22,6 +22,8 @@ from django_task_queue.workflows.tree import Chain, Chord, Group, Step
 MAX_STEPS = 100_000
 
 _SCHEDULE_OPTIONS = ("run_after", "countdown")
+# A step belongs to its workflow: one deduplicated against a task outside it could not.
+_UNIQUE_OPTIONS = ("unique_key", "unique_for", "unique_while")
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,19 @@ class _Planner:
                     f"{path}.{option}",
                     "is not supported inside a workflow (a step runs when the steps before it end)",
                 )
+        for option in _UNIQUE_OPTIONS:
+            if spec.options.get(option) is not None:
+                raise TaskValidationError(
+                    f"{path}.{option}",
+                    "is not supported inside a workflow (a step belongs to its workflow, so it "
+                    "cannot be deduplicated against another task)",
+                )
         args = _as_list(spec.args, path)
         # A step that receives a result is checked with it in its first argument's place.
         given = [None, *args] if receives_input else args
         checked = TaskSpec(spec.task, given, spec.kwargs, **spec.options)
         try:
-            task = validate_task(checked, self.now, self.known)
+            task = validate_task(checked, self.now, self.known, limit_later=receives_input)
         except TaskValidationError as exc:
             raise TaskValidationError(f"{path}.{exc.field}", exc.message) from exc
         except UnknownTaskError as exc:

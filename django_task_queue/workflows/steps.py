@@ -15,9 +15,12 @@ from django.utils import timezone
 from django_task_queue import store
 from django_task_queue.broker.client import PushEntry, get_broker
 from django_task_queue.broker.events import TaskEvent, record
+from django_task_queue.broker.limits import LimitTag
 from django_task_queue.dispatch import push_after_commit, push_entry
 from django_task_queue.exceptions import BrokerUnavailableError
+from django_task_queue.flow_control import limits
 from django_task_queue.ids import new_ids
+from django_task_queue.priorities import ready_score
 from django_task_queue.states import StepKind, StepState
 
 
@@ -82,7 +85,8 @@ def first_runnable(steps: Sequence[StepRow]) -> list[StepRow]:
         step = frontier.pop()
         started.append(step)
         below = children.get(step.position, [])
-        frontier.extend(below if step.kind == StepKind.GROUP else below[:1])
+        # reversed onto the stack, so that a group's members start in their order
+        frontier.extend(reversed(below) if step.kind == StepKind.GROUP else below[:1])
     return started
 
 
@@ -93,9 +97,13 @@ def start(workflow_id: uuid.UUID, position: int, last: int, given: list[Any]) ->
     tasks = [step for step in started if step.kind == StepKind.TASK]
     now = timezone.now()
     ids = new_ids(len(tasks))
-    inserted = store.write(
-        "insert_workflow_tasks", _task_params(workflow_id, tasks, ids, given, now)
-    )
+    groups = [
+        limits.resolve_registered(spec["task_name"], [*given, *spec["args"]], spec["kwargs"])
+        for spec in (step.spec or {} for step in tasks)
+    ]
+    params = _task_params(workflow_id, tasks, ids, given, now)
+    params["limit_groups"] = [None if group is None else group.name for group in groups]
+    inserted = store.write("insert_workflow_tasks", params)
     task_ids = {step.position: task_id for step, task_id in zip(tasks, ids, strict=True)}
     store.write(
         "start_steps",
@@ -106,8 +114,13 @@ def start(workflow_id: uuid.UUID, position: int, last: int, given: list[Any]) ->
         },
     )
     entries: dict[str, list[PushEntry]] = {}
+    tags: dict[str, list[LimitTag]] = {}
+    group_of = dict(zip(ids, groups, strict=True))
     for task_id, seq, priority, queue_name in inserted:
         entries.setdefault(queue_name, []).append(push_entry(task_id, priority, seq, None))
+        if (group := group_of[task_id]) is not None:
+            tag = limits.tag_of(str(task_id), group, ready_score(priority, seq))
+            tags.setdefault(queue_name, []).append(tag)
     names = {
         task_id: (step.spec or {}).get("task_name", "")
         for step, task_id in zip(tasks, ids, strict=True)
@@ -119,7 +132,7 @@ def start(workflow_id: uuid.UUID, position: int, last: int, given: list[Any]) ->
 
     def dispatch() -> None:
         record(enqueued)  # written with the push, in its round trip
-        push_after_commit(entries)
+        push_after_commit(entries, tags=tags or None)
 
     if entries:
         transaction.on_commit(dispatch)

@@ -72,3 +72,15 @@ def test_pausing_needs_the_write_permission(stores: Broker, settings: Settings) 
 
     assert client.get("/api/queues/").status_code == 200
     assert client.post("/api/queues/reports/pause/").status_code == 403
+
+
+def test_the_queue_list_gives_each_queue_its_own_limits(
+    api: APIClient, stores: Broker, settings: Settings
+) -> None:
+    set_task_queue(settings, QUEUES={"reports": {"concurrency_limit": 2, "rate_limit": "10/s"}})
+    enqueue("add_numbers", [1, 2])
+
+    queues = {q["queue_name"]: q for q in body(api.get("/api/queues/"))["data"]}
+
+    assert (queues["reports"]["concurrency_limit"], queues["reports"]["rate_limit"]) == (2, "10/s")
+    assert (queues["default"]["concurrency_limit"], queues["default"]["rate_limit"]) == (None, None)

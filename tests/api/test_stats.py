@@ -7,6 +7,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import pytest_django.fixtures
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -14,7 +15,7 @@ from rest_framework.test import APIClient
 from django_task_queue.broker.client import Broker
 from django_task_queue.monitoring import statistics as stats_module
 from django_task_queue.services import enqueue
-from tests.api.conftest import body
+from tests.api.conftest import body, set_task_queue
 from tests.support.rows import MakeTask, add_attempt
 
 URL = "/api/stats/"
@@ -81,6 +82,22 @@ def test_a_queue_shows_redis_depths_next_to_postgres_counts(api: APIClient, stor
     assert default["drift"] == 0
     assert default["oldest_waiting_age_s"] >= 0
     assert default["live_workers"] == 0
+
+
+def test_a_queue_shows_its_own_limits(
+    api: APIClient, stores: Broker, settings: pytest_django.fixtures.Settings
+) -> None:
+    set_task_queue(settings, QUEUES={"reports": {"concurrency_limit": 4}})
+    enqueue("add_numbers", [1, 2], queue_name="reports")
+    enqueue("add_numbers", [1, 2])
+
+    data = stats(api)
+
+    assert (queue(data, "reports")["concurrency_limit"], queue(data, "reports")["rate_limit"]) == (
+        4,
+        None,
+    )
+    assert queue(data, "default")["concurrency_limit"] is None
 
 
 def test_drift_counts_due_tasks_redis_does_not_have(

@@ -4,6 +4,8 @@ limits."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ from django_task_queue.flow_control.pausing import pause_queue, resume_queue
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import TaskSpec, enqueue, enqueue_many
 from tests.support.markers import labels
-from tests.support.processes import WorkerProcess, wait_for
+from tests.support.processes import ROOT, WorkerProcess, process_env, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +65,44 @@ def test_a_pause_redis_missed_reaches_every_worker_within_a_second(
     task = enqueue("test_record", [str(marker_dir), "held"])
     resume_queue("default")
     wait_for(lambda: _statuses([task]) == {"success"}, timeout_s=5, what="the resumed queue")
+
+
+# Each producer process says it is ready, waits for the start file, then enqueues 1,000 times
+# over 50 keys.
+RACING_PRODUCER = """
+import os, pathlib, sys, time
+from django_task_queue.services import enqueue
+start = pathlib.Path(sys.argv[-1])
+(start.parent / f"ready-{os.getpid()}").touch()
+while not start.exists():
+    time.sleep(0.005)
+for i in range(1000):
+    enqueue("add_numbers", [i, 0], unique_key=f"race-{i % 50}")
+"""
+
+
+def test_two_producer_processes_racing_1000_times_on_50_keys_make_50_tasks(
+    stores: Broker, tmp_path: Path
+) -> None:
+    start = tmp_path / "start"
+    producers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _in_django(RACING_PRODUCER), str(start)],
+            cwd=ROOT,
+            env={**process_env(), "DJANGO_SETTINGS_MODULE": "config.settings"},
+        )
+        for _ in range(2)
+    ]
+    wait_for(lambda: len(list(tmp_path.glob("ready-*"))) == 2, timeout_s=30, what="producers")
+    start.touch()
+
+    assert [producer.wait(timeout=120) for producer in producers] == [0, 0]
+    assert Task.objects.filter(task_name="add_numbers").count() == 50
+    assert stores.depths(["default"])["default"].ready == 50
+
+
+def _in_django(code: str) -> str:
+    return "import django; django.setup()\n" + code
 
 
 def test_unique_for_blocks_the_key_after_a_worker_ran_the_task_then_lets_it_through(
@@ -155,6 +195,22 @@ def test_a_rate_limit_of_5_per_s_spreads_20_starts_over_at_least_3_8_s(
     assert starts[-1] - starts[0] >= 3.8
 
 
+def test_an_idle_worker_starts_a_rate_limited_task_when_its_rate_allows_not_at_its_poll(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # one slot, the default poll interval (1 s): were it waiting for its poll, 10 tasks at 5/s
+    # would take 9 s
+    start_worker("--workers=1", "--concurrency=1")
+    tasks = enqueue_many(
+        [TaskSpec("test_rate_limited", [str(marker_dir), f"r{i}"]) for i in range(10)]
+    )
+
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the ten tasks")
+
+    starts = sorted(start for start, _ in _intervals(tasks))
+    assert 1.8 <= starts[-1] - starts[0] < 4.5
+
+
 def test_fair_share_starts_all_10_of_a_small_tenant_before_the_100th_of_a_big_one(
     start_worker: StartWorker, marker_dir: Path
 ) -> None:
@@ -170,3 +226,32 @@ def test_fair_share_starts_all_10_of_a_small_tenant_before_the_100th_of_a_big_on
     order = labels(marker_dir)
     assert all(f"s{i}" in order for i in range(10))
     assert "b99" not in order[: order.index("s9")]
+
+
+def test_a_queue_with_concurrency_limit_1_runs_one_task_at_a_time_across_3_processes_of_4_slots(
+    start_worker: StartWorker, stores: Broker, marker_dir: Path
+) -> None:
+    # given a queue limited to one running task in the workers' settings, any task function
+    queues = {"reports": {"concurrency_limit": 1}}
+    for _ in range(3):
+        start_worker(
+            "--workers=1", "--concurrency=4", "--queue=reports", overrides={"QUEUES": queues}
+        )
+    wait_for(lambda: stores.queue_limits(["reports"]), what="the keeper to copy the limit")
+
+    # when six sleeping tasks are enqueued at once
+    tasks = enqueue_many(
+        [
+            TaskSpec(
+                "test_sleep_then_record", [str(marker_dir), f"t{i}", 0.3], queue_name="reports"
+            )
+            for i in range(6)
+        ]
+    )
+
+    # then they ran one after another
+    wait_for(lambda: _statuses(tasks) == {"success"}, timeout_s=30, what="the six tasks")
+    intervals = _intervals(tasks)
+    assert len(intervals) == 6
+    for (_, finished), (started, _) in itertools.pairwise(intervals):
+        assert started >= finished

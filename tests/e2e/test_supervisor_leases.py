@@ -92,3 +92,23 @@ def test_a_task_stuck_in_c_code_past_its_hard_timeout_is_killed_and_its_process_
     assert "is past its hard timeout; killing the process" in run.log()
     assert "exited with -9; restarting in 0.0 s" in run.log()
     assert "end:stuck" not in labels(marker_dir)
+
+
+def test_a_run_whose_worker_id_a_live_run_uses_takes_another_and_runs_nothing_twice(
+    start_worker: StartWorker, marker_dir: Path
+) -> None:
+    # given a run holding two tasks under a fixed worker id (as two hosts with one host name)
+    first = start_worker("--workers=1", "--concurrency=2", "--worker-id=web")
+    tasks = [enqueue("test_sleep_then_record", [str(marker_dir), f"s{i}", 3.0]) for i in range(2)]
+    wait_for(lambda: sum(x.startswith("start:") for x in labels(marker_dir)) == 2, what="starts")
+
+    # when a second run starts under the same id
+    second = start_worker("--workers=1", "--concurrency=2", "--worker-id=web")
+
+    # then it takes an id of its own, and the first run's tasks run once
+    wait_for(lambda: "in use by a live process elsewhere" in second.log(), what="the clash")
+    for task in tasks:
+        wait_for(lambda t=task: _status(t) == "success", what="the tasks")  # type: ignore[misc]
+        assert _outcomes(task) == ["success"]
+    assert "of an earlier run settled" not in second.log()
+    assert first.process.poll() is None

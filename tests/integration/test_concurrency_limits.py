@@ -104,12 +104,14 @@ def test_a_rate_limit_spaces_the_starts_of_its_tasks_evenly(stores: Broker) -> N
 
     first = claim_batch(stores, ["default"], "w", 10) or []
     too_soon = claim_batch(stores, ["default"], "w", 10)
+    wait_ms = (stores.rate_wait_until_ms or 0) - time.time() * 1000
     reason = waiting_reason(Task.objects.get(pk=tasks[1].pk))
     time.sleep(0.25)  # one interval of "5/s" (200 ms): the rate is what is tested here
     later = claim_batch(stores, ["default"], "w", 10) or []
 
     assert [t.id for t in first] == [tasks[0].id]
     assert too_soon is None
+    assert 0 < wait_ms <= 200  # when the next start is due: what an idle worker waits for
     assert reason == "waiting: rate limit 5/s of test_rate_limited"
     assert [t.id for t in later] == [tasks[1].id]
 
@@ -144,3 +146,16 @@ def test_fair_share_takes_the_tenants_round_robin_however_many_each_enqueued(
     assert order[0] == "high"
     assert order[1:8] == ["b0", "s0", "b1", "s1", "b2", "s2", "b3"]
     assert [label for label in order if label.startswith("b")] == [f"b{i}" for i in range(30)]
+
+
+def test_a_task_that_frees_its_groups_slot_wakes_an_idle_worker_for_the_next(
+    stores: Broker,
+) -> None:
+    for i in range(3):
+        enqueue("test_limited_per_tenant", ["acme", f"a{i}"])
+    running = claim_batch(stores, ["default"], "w", 10) or []
+    assert claim_batch(stores, ["default"], "w", 10) is None  # the limit dropped the tokens
+
+    _done(stores, running[:1])
+
+    assert stores.client.llen(stores.keys.queue("default").notify) == 1

@@ -13,6 +13,7 @@ from django.db import connection
 from django_task_queue.broker.client import Broker
 from django_task_queue.models import Task
 from django_task_queue.services import enqueue
+from django_task_queue.transitions import claim_batch, release_worker_tasks
 from tests.support.drain import drain_concurrently
 from tests.support.markers import labels
 
@@ -142,3 +143,23 @@ def test_max_tasks_ends_a_run_with_several_slots_after_that_many_tasks(stores: B
     assert worker.tasks_done == 6
     assert sum(_stored(task).status == "success" for task in tasks) == 6
     assert sum(_stored(task).status == "pending" for task in tasks) == 4
+
+
+def test_a_task_run_alone_starts_only_once_the_successes_before_it_are_recorded(
+    stores: Broker,
+) -> None:
+    # given a task whose last attempt was lost with its process, behind a quick one
+    suspect = enqueue("test_count_running", priority=10)
+    (claimed,) = claim_batch(stores, ["default"], "host:9-1", 1) or []
+    release_worker_tasks(
+        stores, "host:9-1", [(claimed.id, claimed.attempt)], outcome="lost", reason="died"
+    )
+    quick = enqueue("test_noop", priority=20)
+
+    # when a worker with two slots runs both
+    drain_concurrently(2)
+
+    # then the quick task's success was in PostgreSQL before the suspect ran: were the suspect
+    # to kill its process, it would take nothing else down with it
+    assert _stored(quick).status == "success"
+    assert _stored(suspect).result == 1  # itself, the only task processing while it ran

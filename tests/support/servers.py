@@ -1,5 +1,6 @@
-"""What the tests that start a real server of their own share: a free loopback port, and the
-user to run a server as when the tests run as root (PostgreSQL and PgBouncer refuse root)."""
+"""What the tests that start a real server of their own share: a free port (on loopback unless
+told), and the user to run a server as when the tests run as root (PostgreSQL and PgBouncer
+refuse root)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import tempfile
 from pathlib import Path
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 

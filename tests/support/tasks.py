@@ -32,6 +32,14 @@ def sleep_then_record(marker_dir: str, label: str, duration_s: float) -> str:
     return label
 
 
+@task_registry.register("test_sleep", max_retries=0)
+def sleep(duration_s: float) -> float:
+    """Sleep, touching no file: tests observe it through its attempts in PostgreSQL, as they
+    must when the workers run on other hosts."""
+    time.sleep(duration_s)
+    return duration_s
+
+
 @task_registry.register("test_noop")
 def noop() -> None:
     """Do nothing (bulk and throughput tests)."""

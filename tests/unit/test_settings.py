@@ -25,6 +25,11 @@ def test_defaults_need_no_configuration() -> None:
         ({"LEASE_S": 4, "HEARTBEAT_INTERVAL_S": 3}, "at most half of LEASE_S"),
         ({"REDIS_CLUSTER": 1}, "'REDIS_CLUSTER'] must be True or False"),
         ({"REDIS_CLUSTER": True, "REDIS_SENTINELS": "h:1"}, "exclude each other"),
+        ({"QUEUES": ["reports"]}, "'QUEUES'] must map queue names to dicts"),
+        ({"QUEUES": {"reports": {"rate_limit": "fast"}}}, "'reports']: rate_limit: must be like"),
+        ({"QUEUES": {"reports": {"concurrency_limit": 0}}}, "concurrency_limit: must be a whole"),
+        ({"QUEUES": {"reports": {"limit": 2}}}, "limit: is not a queue setting"),
+        ({"QUEUES": {"no spaces": {"concurrency_limit": 2}}}, "queue_name:"),
     ],
 )
 def test_a_bad_setting_is_a_clear_error_naming_it(raw: dict[str, object], message: str) -> None:
@@ -52,3 +57,9 @@ def test_settings_replaced_or_edited_in_place_are_read_again(settings: Settings)
 
     assert (edited.LEASE_S, edited.TASK_MODULES) == (30, ("a", "b"))
     assert get_settings().LEASE_S == 40
+
+
+def test_a_queue_may_have_limits_of_its_own() -> None:
+    conf = parse_settings({"QUEUES": {"reports": {"concurrency_limit": 2, "rate_limit": "10/s"}}})
+
+    assert dict(conf.QUEUES["reports"]) == {"concurrency_limit": 2, "rate_limit": "10/s"}

@@ -165,6 +165,8 @@ export function toQueueStats(wire: WireQueueStats): QueueStats {
     oldestWaitingAgeS: wire.oldest_waiting_age_s ?? null,
     liveWorkers: wire.live_workers,
     paused: wire.paused ?? false,
+    concurrencyLimit: wire.concurrency_limit ?? null,
+    rateLimit: wire.rate_limit ?? null,
   };
 }
 

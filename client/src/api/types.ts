@@ -97,6 +97,9 @@ export interface QueueStats {
   liveWorkers: number;
   /** No worker starts this queue's tasks until it is resumed. */
   paused: boolean;
+  /** The queue's own limits (TASK_QUEUE["QUEUES"]): tasks running at once, starts per time. */
+  concurrencyLimit: number | null;
+  rateLimit: string | null;
 }
 
 export interface Percentiles {

@@ -80,6 +80,8 @@ export interface WireQueueStats {
   oldest_waiting_age_s: number | null;
   live_workers: number;
   paused?: boolean;
+  concurrency_limit?: number | null;
+  rate_limit?: string | null;
 }
 
 export interface WirePercentiles {

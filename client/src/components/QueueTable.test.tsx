@@ -50,4 +50,15 @@ describe('QueueTable', () => {
     await user.click(screen.getByRole('button', { name: 'Resume queue reports' }));
     await waitFor(() => expect(calls.some((c) => c.url.pathname === '/api/queues/reports/resume/')).toBe(true));
   });
+
+  it('shows the limits of a queue that has its own, and none for the others', () => {
+    renderWithProviders(
+      <QueueTable
+        queues={[queue({ queue_name: 'reports', concurrency_limit: 4, rate_limit: '10/s' }), queue({ queue_name: 'default' })]}
+        throughput={[]}
+      />,
+    );
+    expect(screen.getByRole('row', { name: /reports/ })).toHaveTextContent('≤ 4 at once · 10/s');
+    expect(screen.getByRole('row', { name: /default/ })).not.toHaveTextContent('at once');
+  });
 });

@@ -75,6 +75,7 @@ export function QueueTable({ queues, throughput, history }: QueueTableProps) {
                 <td className={`num${queue.drift !== 0 ? ' drift' : ''}`}>{queue.drift}</td>
                 <td className="queue-state">
                   {queue.paused && <span className="badge paused">paused</span>}
+                  <QueueLimits queue={queue} />
                   <QueuePauseButton queueName={queue.queueName} paused={queue.paused} />
                 </td>
               </tr>
@@ -96,5 +97,19 @@ export function QueueTable({ queues, throughput, history }: QueueTableProps) {
         </tfoot>
       </table>
     </div>
+  );
+}
+
+/** The queue's own limits, when it has any: "≤ 4 at once", "10/s". */
+function QueueLimits({ queue }: { queue: QueueStats }) {
+  const limits = [
+    queue.concurrencyLimit !== null ? `≤ ${queue.concurrencyLimit} at once` : null,
+    queue.rateLimit,
+  ].filter((limit): limit is string => limit !== null);
+  if (limits.length === 0) return null;
+  return (
+    <span className="badge limits" title="The queue's own limits, across every worker">
+      {limits.join(' · ')}
+    </span>
   );
 }

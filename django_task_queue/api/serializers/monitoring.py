@@ -53,6 +53,12 @@ class QueueStatsSerializer(serializers.Serializer[object]):
     oldest_waiting_age_s = serializers.FloatField(allow_null=True)
     live_workers = serializers.IntegerField(allow_null=True)
     paused = serializers.BooleanField(help_text="No worker starts this queue's tasks until resumed")
+    concurrency_limit = serializers.IntegerField(
+        allow_null=True, help_text="The queue's own limit of tasks running at once; null: none"
+    )
+    rate_limit = serializers.CharField(
+        allow_null=True, help_text="The queue's own rate of starts, such as 10/s; null: none"
+    )
 
 
 class ThroughputSerializer(serializers.Serializer[object]):

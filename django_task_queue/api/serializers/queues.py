@@ -1,4 +1,4 @@
-"""Queues on the wire: their state (running or paused) and depth."""
+"""Queues on the wire: their state (running or paused), limits and depth."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ class QueueSerializer(serializers.Serializer[object]):
     queue_name = serializers.CharField()
     state = serializers.SerializerMethodField(help_text='"running" or "paused"')
     paused_at = serializers.DateTimeField(allow_null=True)
+    concurrency_limit = serializers.IntegerField(
+        source="limits.concurrency_limit",
+        allow_null=True,
+        help_text="The queue's own limit of tasks running at once (setting QUEUES); null: none",
+    )
+    rate_limit = serializers.CharField(
+        source="limits.rate_limit",
+        allow_null=True,
+        help_text="The queue's own rate of starts, such as 10/s; null: none",
+    )
     ready = serializers.SerializerMethodField(help_text="Redis' ready tasks; null when it is down")
     delayed = serializers.SerializerMethodField(help_text="Redis' delayed tasks (retries, later)")
     processing = serializers.SerializerMethodField(help_text="Redis' leased tasks")

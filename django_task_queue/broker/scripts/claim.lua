@@ -11,9 +11,12 @@
 -- KEYS[9] rates     hash   limit group -> ms between two of its starts (0: no rate limit)
 -- KEYS[10] rate_next hash  limit group -> the earliest ms its next task may start
 -- KEYS[11] fair_clock string the highest sequence part of a score claimed (fair share's clock)
+-- KEYS[12] queue_limits hash the queue's own limits: concurrency (tasks of the queue running at
+--          once), interval_ms (between two of its starts), next_ms (earliest next start)
 -- ARGV[1] now in ms, ARGV[2] lease length in ms, ARGV[3] claim token, ARGV[4] most to pop
 -- Returns {id1, score1, id2, score2, ...} best first; empty when nothing is ready (or can
--- start) or the queue is paused.
+-- start) or the queue is paused; {'', ms} when nothing can start before ms, a rate's next start
+-- (no one pushes a wake-up then: the worker waits that long at most).
 if redis.call('EXISTS', KEYS[5]) == 1 then
   -- No task of a paused queue starts: its tokens would only wake idle workers for nothing.
   redis.call('DEL', KEYS[4])
@@ -21,6 +24,29 @@ if redis.call('EXISTS', KEYS[5]) == 1 then
 end
 local now = tonumber(ARGV[1])
 local most = tonumber(ARGV[4])
+-- The queue's own limits (TASK_QUEUE["QUEUES"]): a task of the queue is running while its
+-- lease lives, so the live leases are its running tasks, whoever holds them.
+local queue_limits = redis.call('HMGET', KEYS[12], 'concurrency', 'interval_ms', 'next_ms')
+local queue_interval = tonumber(queue_limits[2] or '0')
+if queue_limits[1] then
+  most = math.min(most, tonumber(queue_limits[1]) - redis.call('ZCOUNT', KEYS[2], now, '+inf'))
+end
+local rate_wait = nil  -- the earliest ms a rate lets a task start, when only rates hold them
+if queue_interval > 0 then
+  -- Starts spaced evenly, one per claim, as a group's rate limit spaces them.
+  local queue_next = tonumber(queue_limits[3] or '0')
+  if queue_next > now then
+    most = 0
+    if redis.call('ZCARD', KEYS[1]) > 0 then rate_wait = queue_next end
+  else
+    most = math.min(most, 1)
+  end
+end
+if most <= 0 then
+  redis.call('DEL', KEYS[4])  -- nothing of this queue can start: its tokens are stale
+  if rate_wait then return {'', rate_wait} end
+  return {}
+end
 local popped
 if redis.call('EXISTS', KEYS[6]) == 0 then
   popped = redis.call('ZPOPMIN', KEYS[1], most)  -- no limited task in this queue
@@ -55,6 +81,9 @@ else
       end
     end
     if (limit > 0 and (used[group] or 0) >= limit) or next_start > now then
+      if next_start > now and not (limit > 0 and (used[group] or 0) >= limit) then
+        rate_wait = math.min(rate_wait or next_start, next_start)
+      end
       passed[#passed + 1] = head[2]
       passed[#passed + 1] = head[1]
     else
@@ -83,7 +112,12 @@ end
 if #popped == 0 then
   -- Nothing can start, so every wake-up token left is stale.
   redis.call('DEL', KEYS[4])
+  if rate_wait then return {'', rate_wait} end
   return popped
+end
+if queue_interval > 0 then
+  local queue_next = math.max(tonumber(queue_limits[3] or '0'), now) + queue_interval
+  redis.call('HSET', KEYS[12], 'next_ms', queue_next)
 end
 local deadline = now + tonumber(ARGV[2])
 for i = 1, #popped, 2 do

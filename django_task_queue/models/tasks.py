@@ -1,6 +1,4 @@
-"""PostgreSQL models: a Task row per enqueued invocation, an Attempt row per execution, a
-Workflow row and its WorkflowStep rows per chain, group or chord (see workflows/), and the
-statistics rollup that GET /api/stats/ reads (see monitoring/rollup.py)."""
+"""A Task row per enqueued invocation and an Attempt row per execution of it."""
 
 from __future__ import annotations
 
@@ -11,20 +9,17 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.deconstruct import deconstructible
 
 from django_task_queue.ids import new_id
 from django_task_queue.priorities import DEFAULT_PRIORITY, priority_name
-from django_task_queue.states import (
-    AttemptOutcome,
-    StepKind,
-    StepState,
-    TaskStatus,
-    WorkflowStatus,
-)
+from django_task_queue.states import AttemptOutcome, TaskStatus
 
 TASK_SEQUENCE = "django_task_queue_task_seq"
 
 
+# The path migrations name it by, from before models became a package.
+@deconstructible(path="django_task_queue.models.NextVal")
 class NextVal(models.Func):
     """`nextval('sequence')`: the enqueue order, shared by every producer."""
 
@@ -139,52 +134,6 @@ class Task(models.Model):
         return priority_name(self.priority)
 
 
-class PausedQueue(models.Model):
-    """A queue no worker starts tasks of until it is resumed (flow_control/pausing.py)."""
-
-    queue_name = models.CharField(max_length=100, primary_key=True)
-    paused_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.queue_name} (paused since {self.paused_at})"
-
-
-class Schedule(models.Model):
-    """A schedule's state (schedules/): its definition lives in code or settings and is copied
-    here by every scheduler at start, so that it shows while orphaned; the rest is its clock."""
-
-    name = models.CharField(max_length=200, primary_key=True)
-    task_name = models.CharField(max_length=200)
-    cron = models.CharField(max_length=200, null=True, blank=True)
-    every_s = models.PositiveIntegerField(null=True, blank=True, help_text="seconds")
-    timezone = models.CharField(max_length=64, default="UTC")
-    queue_name = models.CharField(max_length=100)
-    priority = models.SmallIntegerField(default=DEFAULT_PRIORITY)
-    catch_up = models.CharField(
-        max_length=10, choices=[(c, c) for c in ("none", "latest", "all")], default="latest"
-    )
-    skip_if_running = models.BooleanField(default=False)
-    enabled = models.BooleanField(default=True)
-    next_tick_at = models.DateTimeField(help_text="the next tick to enqueue")
-    last_tick_at = models.DateTimeField(
-        null=True, blank=True, help_text="the last tick handled: enqueued or skipped"
-    )
-    last_lag_s = models.FloatField(
-        null=True, blank=True, help_text="how late the last enqueued tick was, in seconds"
-    )
-    skipped_ticks = models.PositiveIntegerField(
-        default=0, help_text="ticks not run because the previous run had not finished"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return f"schedule {self.name} ({'enabled' if self.enabled else 'paused'})"
-
-
 class Attempt(models.Model):
     # No index of its own: the unique (task, number) index serves lookups by task and the
     # cascade. A second index on the same key cost 5-12 % of PostgreSQL's CPU in a no-op drain.
@@ -221,119 +170,3 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.task_id} ({self.outcome})"
-
-
-class Workflow(models.Model):
-    """A chain, group or chord enqueued as one: its steps are WorkflowStep rows."""
-
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    status = models.CharField(
-        max_length=20,
-        choices=[(s.value, s.value) for s in WorkflowStatus],
-        default=WorkflowStatus.RUNNING.value,
-    )
-    reason = models.TextField(null=True, blank=True, help_text="why it failed or was cancelled")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-created_at",)
-        indexes = (models.Index(fields=["-created_at"], name="dtq_workflow_created"),)
-
-    def __str__(self) -> str:
-        return f"workflow {self.id} ({self.status})"
-
-
-class WorkflowStep(models.Model):
-    """One node of a workflow's tree, numbered in pre-order: a task, or a chain, group or chord
-    of steps. A task step gets its task row only when it becomes runnable."""
-
-    workflow = models.ForeignKey(
-        Workflow, on_delete=models.CASCADE, related_name="steps", db_index=False
-    )
-    position = models.PositiveIntegerField(help_text="pre-order number; the root is 0")
-    parent = models.PositiveIntegerField(null=True, blank=True, help_text="the parent's position")
-    index = models.PositiveIntegerField(default=0, help_text="its place among its siblings")
-    last = models.PositiveIntegerField(help_text="the position of its subtree's last step")
-    kind = models.CharField(max_length=10, choices=[(k.value, k.value) for k in StepKind])
-    path = models.TextField(help_text="where it sits in the tree, e.g. chain[1].group[0]")
-    state = models.CharField(
-        max_length=20,
-        choices=[(s.value, s.value) for s in StepState],
-        default=StepState.WAITING.value,
-    )
-    allow_failures = models.BooleanField(default=False)
-    remaining = models.PositiveIntegerField(default=0, help_text="a group's unfinished members")
-    task_id = models.UUIDField(null=True, blank=True, unique=True)
-    spec = models.JSONField(null=True, blank=True, help_text="a task step's task, validated")
-    result = models.JSONField(null=True, blank=True)
-    reason = models.TextField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("workflow", "position")
-        constraints = (
-            models.UniqueConstraint(
-                fields=["workflow", "position"], name="dtq_workflow_step_position"
-            ),
-        )
-
-    def __str__(self) -> str:
-        return f"step {self.path} of {self.workflow_id} ({self.state})"
-
-
-class StatsRollup(models.Model):
-    """The one row saying how far the statistics rollup reaches (see monitoring/rollup.py)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    folded_until = models.DateTimeField(
-        help_text="every task completed and attempt finished before this minute is folded in"
-    )
-    source = models.BigIntegerField(
-        help_text="the task table's relfilenode when the rollup began (TRUNCATE changes it)"
-    )
-
-    def __str__(self) -> str:
-        return f"statistics rollup up to {self.folded_until}"
-
-
-class InFlightAttempt(models.Model):
-    """An attempt that was running at the last fold: its outcome may yet be written with a time
-    before the watermark, and the next fold then adds it (see monitoring/rollup.py)."""
-
-    attempt_id = models.BigIntegerField(primary_key=True)
-
-    def __str__(self) -> str:
-        return f"attempt {self.attempt_id} in flight"
-
-
-class ThroughputMinute(models.Model):
-    """Tasks that succeeded, and that failed for good, in one minute (by completed_at)."""
-
-    minute = models.DateTimeField(primary_key=True)
-    completed = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.minute}: {self.completed} completed, {self.failed} failed"
-
-
-class DurationBucket(models.Model):
-    """How many first-attempt waits (by start minute and band) or attempt run times (by finish
-    minute) fell in one bucket of the log-scaled histogram (see monitoring/percentiles.py)."""
-
-    minute = models.DateTimeField()
-    figure = models.CharField(max_length=4, choices=[("wait", "wait"), ("run", "run")])
-    band = models.CharField(max_length=10, blank=True, help_text="a wait's priority band")
-    bucket = models.SmallIntegerField()
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = (
-            models.UniqueConstraint(
-                fields=["minute", "figure", "band", "bucket"], name="dtq_duration_bucket"
-            ),
-        )
-
-    def __str__(self) -> str:
-        return f"{self.minute} {self.figure} {self.band} bucket {self.bucket}: {self.count}"
