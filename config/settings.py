@@ -151,6 +151,9 @@ if os.environ.get("REDIS_SENTINELS"):
     # host:port,host:port: the master they name; REDIS_URL then gives the database and password.
     TASK_QUEUE["REDIS_SENTINELS"] = os.environ["REDIS_SENTINELS"]
     TASK_QUEUE["REDIS_SENTINEL_MASTER"] = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
+if _env_flag("REDIS_CLUSTER", default=False):
+    # REDIS_URL names any node of a Redis Cluster.
+    TASK_QUEUE["REDIS_CLUSTER"] = True
 
 # Tests and benchmarks tune the queue of worker subprocesses with a JSON object of overrides.
 TASK_QUEUE.update(json.loads(os.environ.get("TASK_QUEUE_OVERRIDES", "{}")))

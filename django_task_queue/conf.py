@@ -24,6 +24,8 @@ class TaskQueueSettings:
     # REDIS_URL's database and password (broker/connection.py).
     REDIS_SENTINELS: tuple[str, ...] = ()
     REDIS_SENTINEL_MASTER: str = "mymaster"
+    # REDIS_URL names any node of a Redis Cluster; queues spread over its nodes.
+    REDIS_CLUSTER: bool = False
     KEY_PREFIX: str = "dtq"
     TASK_MODULES: tuple[str, ...] = ()
     # Modules under these dotted prefixes may be imported to find a Django @task by its path;
@@ -129,6 +131,11 @@ def parse_settings(raw: dict[str, Any]) -> TaskQueueSettings:
         raise ConfigurationError(
             "TASK_QUEUE['HEARTBEAT_INTERVAL_S'] must be at most half of LEASE_S, "
             "or a busy worker would lose its lease between two heartbeats"
+        )
+    if parsed.REDIS_CLUSTER and parsed.REDIS_SENTINELS:
+        raise ConfigurationError(
+            "TASK_QUEUE: REDIS_CLUSTER and REDIS_SENTINELS exclude each other "
+            "(a cluster fails over by itself)"
         )
     if any(ch in parsed.KEY_PREFIX for ch in "{} "):
         raise ConfigurationError("TASK_QUEUE['KEY_PREFIX'] may not contain braces or spaces")

@@ -2,11 +2,13 @@
 
 Tests use the test database pytest-django creates (`test_<name>`) and Redis keys under a prefix
 unique to the run, in Redis database 15 unless TEST_REDIS_URL says otherwise; they delete only
-keys under that prefix.
+keys under that prefix. With TEST_REDIS_CLUSTER=1 the run starts a Redis Cluster of three
+masters of its own (TEST_REDIS_SERVER's binary, Debian's by default) and runs on it.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,9 +24,29 @@ from django_task_queue.broker.client import Broker, get_broker, reset_broker
 
 if TYPE_CHECKING:
     from tests.support.processes import WorkerProcess
+    from tests.support.redis_cluster import RedisCluster
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_CLUSTER = os.environ.get("TEST_REDIS_CLUSTER", "") == "1"
+# The run's own cluster, when TEST_REDIS_CLUSTER=1 (tests that flush one node reach it here).
+SESSION_CLUSTER: RedisCluster | None = None
+
+
+def _session_redis_url() -> str:
+    if not TEST_REDIS_CLUSTER:
+        return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    global SESSION_CLUSTER  # noqa: PLW0603  (set once, on import)
+    from tests.support.redis_cluster import REDIS_SERVER, RedisCluster
+
+    # Started on import, once per run: worker subprocesses are told its URL like any other.
+    cluster = RedisCluster(os.environ.get("TEST_REDIS_SERVER") or REDIS_SERVER)
+    atexit.register(cluster.stop)
+    cluster.start()
+    SESSION_CLUSTER = cluster
+    return cluster.url
+
+
+TEST_REDIS_URL = _session_redis_url()
 TEST_PREFIX = f"dtqtest-{uuid.uuid4().hex[:8]}"
 
 
@@ -40,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.TASK_QUEUE = {
         **current,
         "REDIS_URL": TEST_REDIS_URL,
+        "REDIS_CLUSTER": TEST_REDIS_CLUSTER,
         "KEY_PREFIX": TEST_PREFIX,
         "TASK_MODULES": [*current["TASK_MODULES"], "tests.support.tasks"],
     }
@@ -82,6 +105,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def session_cluster() -> RedisCluster:
+    """The run's Redis Cluster; a test of the cluster alone skips without one."""
+    if SESSION_CLUSTER is None:
+        pytest.skip("runs on a Redis Cluster only: make test-redis-cluster (TEST_REDIS_CLUSTER=1)")
+    return SESSION_CLUSTER
+
+
+def skip_on_cluster(why: str) -> None:
+    """For a test that cannot apply to a Redis Cluster, saying why."""
+    if TEST_REDIS_CLUSTER:
+        pytest.skip(f"not on a Redis Cluster: {why}")
+
+
 def require_redis() -> None:
     if not _redis_reachable():
         if IN_CI:
@@ -90,6 +126,7 @@ def require_redis() -> None:
 
 
 def _delete_prefix(client: redis.Redis, prefix: str) -> None:
+    # On a cluster, SCAN goes to every master and DELETE is split by slot (redis-py).
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)

@@ -7,16 +7,17 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.client import Pipeline
+from redis.cluster import RedisCluster
 from redis.commands.core import Script
 
-from django_task_queue.broker import events
+from django_task_queue.broker import cluster, events
 from django_task_queue.broker.announcements import Announcements
 from django_task_queue.broker.batches import chunks
-from django_task_queue.broker.connection import connect
+from django_task_queue.broker.connection import connect, is_cluster
 from django_task_queue.broker.event_reads import EventReads
 from django_task_queue.broker.index_reads import IndexReads
 from django_task_queue.broker.keys import KeySpace, QueueKeys
@@ -66,7 +67,7 @@ class Broker(
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
-        self.keys = KeySpace(prefix)
+        self.keys = KeySpace(prefix, cluster=is_cluster(client))
         self._scripts: dict[str, Script] = {
             path.stem: client.register_script(path.read_text())
             for path in _SCRIPTS_DIR.glob("*.lua")
@@ -77,6 +78,7 @@ class Broker(
         # Leases of outcomes already in PostgreSQL, dropped with the next claim's round trip.
         self._acks_due: list[Claim] = []
         self._announcements = Announcements(client)
+        self._on_cluster = is_cluster(client)
         self.rate_wait_until_ms: int | None = None  # set by claim()
 
     @classmethod
@@ -263,6 +265,9 @@ class Broker(
         self.flush_acks()
         notify_keys = [self.keys.queue(name).notify for name in queue_names]
         with _translated():
+            groups = cluster.by_slot(notify_keys) if self._on_cluster else [notify_keys]
+            if len(groups) > 1:
+                return cluster.first_token(cast("RedisCluster", self.client), groups, timeout_s)
             return self.client.blpop(notify_keys, timeout=timeout_s) is not None
 
     def ack(self, claims: Sequence[Claim]) -> int:

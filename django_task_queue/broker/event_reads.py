@@ -16,12 +16,14 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio
+from redis.cluster import RedisCluster
 
-from django_task_queue.broker.connection import connect_async
+from django_task_queue.broker import cluster
+from django_task_queue.broker.connection import connect_async, is_cluster
 from django_task_queue.broker.events import TaskEvent
 from django_task_queue.broker.keys import KeySpace
 from django_task_queue.broker.translate import text as _text
@@ -113,6 +115,7 @@ class EventReads:
 
     client: redis.Redis
     keys: KeySpace
+    _on_cluster: bool
 
     def latest_event_ids(self, queue_names: Sequence[str]) -> dict[str, str]:
         """Each queue's last entry id (`0-0` for a stream with none yet): reading after them
@@ -134,8 +137,30 @@ class EventReads:
             self.keys.queue(name).events: entry for name, entry in after.items()
         }
         by_key = {self.keys.queue(name).events: name for name in after}
+        groups = cluster.by_slot(list(streams)) if self._on_cluster else [list(streams)]
+        answer: Any
         with _translated():
-            answer = self.client.xread(streams, block=block_ms)
+            if len(groups) == 1:
+                answer = self.client.xread(streams, block=block_ms)
+            elif block_ms is None:
+                answer = [
+                    found
+                    for keys in groups
+                    for found in self.client.xread({key: streams[key] for key in keys}) or ()
+                ]
+            else:
+                # Streams on several cluster slots: an XREAD on each at once (cluster.py).
+                answers = cluster.block_on_each(
+                    cast("RedisCluster", self.client),
+                    groups,
+                    lambda node, keys: node.xread(
+                        {key: streams[key] for key in keys}, block=block_ms
+                    ),
+                )
+                for ended in answers:
+                    if ended.error is not None:
+                        raise ended.error
+                answer = [found for ended in answers for found in ended.value or ()]
         return answer_events(answer, by_key)
 
 
@@ -150,11 +175,16 @@ class EventHub:
         self._reader: asyncio.Task[None] | None = None
         self.positions: dict[str, str] = {}
         self._started_ms = 0
+        self._positioned = False
 
     def subscribe(self) -> asyncio.Queue[StreamEvent | None]:
         queue: asyncio.Queue[StreamEvent | None] = asyncio.Queue(maxsize=10_000)
         self.subscribers.add(queue)
         if self._reader is None or self._reader.done():
+            # Taken now, not at the reader's first answer: an event written meanwhile (a cluster
+            # client's first command maps the slots first) is live, not history.
+            self._started_ms = int(time.time() * 1000)
+            self._positioned = False
             self._reader = asyncio.get_running_loop().create_task(self._read_forever())
         return queue
 
@@ -181,7 +211,6 @@ class EventHub:
         return answer_events(answer, by_key)
 
     async def _read_forever(self) -> None:
-        self._started_ms = 0
         while self.subscribers:
             try:
                 await self._read_once()
@@ -200,14 +229,17 @@ class EventHub:
     async def _read_once(self) -> None:
         names = await self.queue_names()
         new = [name for name in names if name not in self.positions]
-        if not self._started_ms:
-            # Starting: what each stream holds now is history (the subscribers' backlogs).
-            self._started_ms = int(time.time() * 1000)
+        if not self._positioned:
+            # Starting: what each stream held at the start is history (the subscribers'
+            # backlogs), what came after it is live.
+            self._positioned = True
+            start = f"{self._started_ms}-0"
             pipe = self.client.pipeline(transaction=False)
             for name in new:
                 pipe.xrevrange(self.keys.queue(name).events, count=1)
             for name, last in zip(new, await pipe.execute(), strict=True):
-                self.positions[name] = _text(last[0][0]) if last else f"{self._started_ms}-0"
+                last_id = _text(last[0][0]) if last else start
+                self.positions[name] = min(last_id, start, key=entry_key)
         else:
             # A queue first seen since: its stream began after the start.
             self.positions.update(dict.fromkeys(new, f"{self._started_ms}-0"))
@@ -218,7 +250,7 @@ class EventHub:
             self.keys.queue(name).events: entry for name, entry in self.positions.items()
         }
         by_key = {self.keys.queue(name).events: name for name in self.positions}
-        answer = await self.client.xread(streams, block=READ_BLOCK_MS)
+        answer = await self._read(streams)
         found = answer_events(answer, by_key, self.positions)
         for event in found:
             for queue in list(self.subscribers):
@@ -228,3 +260,22 @@ class EventHub:
                     self.subscribers.discard(queue)
                     queue.get_nowait()
                     queue.put_nowait(None)
+
+    async def _read(self, streams: dict[Any, Any]) -> Any:
+        """XREAD, blocking; on a cluster, one per slot at once, until the first answers: the
+        others are cancelled (their events are read next time: XREAD takes nothing away)."""
+        groups = cluster.by_slot(list(streams)) if is_cluster(self.client) else [list(streams)]
+        if len(groups) == 1:
+            return await self.client.xread(streams, block=READ_BLOCK_MS)
+        reads = [
+            asyncio.ensure_future(
+                self.client.xread({key: streams[key] for key in keys}, block=READ_BLOCK_MS)
+            )
+            for keys in groups
+        ]
+        try:
+            done, _ = await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for read in reads:
+                read.cancel()
+        return [found for read in done for found in read.result() or ()]

@@ -1,7 +1,9 @@
 """Every Redis key name, in one place.
 
 Keys of one queue share the hash tag `{queue}` so that the Lua scripts, which only touch one
-queue's keys, also run on a Redis Cluster.
+queue's keys, also run on a Redis Cluster. On a cluster the queue set and the epoch marker share
+the tag `{<p>}` (`<p>:{<p>}:queues`, `<p>:{<p>}:epoch`): one node holds both, so the marker's
+loss also tells that the queue set was lost with it.
 
 | key                        | type   | holds                                                   |
 |----------------------------|--------|---------------------------------------------------------|
@@ -22,6 +24,7 @@ queue's keys, also run on a Redis Cluster.
 | `<p>:{<q>}:fair_scores`    | hash   | task id → its fair-share ready score (with `limit_key`) |
 | `<p>:{<q>}:fair_last`      | hash   | limit group → the sequence part of its last fair score  |
 | `<p>:{<q>}:fair_clock`     | string | the highest sequence part of a score claimed so far     |
+| `<p>:{<q>}:epoch`          | string | on a cluster: set once the queue's index is built there |
 | `<p>:{<q>}:queue_limits`   | hash   | the queue's own limits (QUEUES setting) and next start  |
 | `<p>:queues`               | set    | every queue name seen                                   |
 | `<p>:workers`              | zset   | worker id → last heartbeat (ms)                         |
@@ -54,14 +57,16 @@ class QueueKeys:
     fair_scores: str
     fair_last: str
     fair_clock: str
+    epoch: str  # on a cluster only: its node lost its data when it goes missing (upkeep.py)
     queue_limits: str
 
 
 class KeySpace:
     """Builds key names under one prefix."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, *, cluster: bool = False) -> None:
         self.prefix = prefix
+        self._global = f"{prefix}:{{{prefix}}}" if cluster else prefix
 
     def queue(self, queue_name: str) -> QueueKeys:
         base = f"{self.prefix}:{{{queue_name}}}"
@@ -83,12 +88,13 @@ class KeySpace:
             fair_scores=f"{base}:fair_scores",
             fair_last=f"{base}:fair_last",
             fair_clock=f"{base}:fair_clock",
+            epoch=f"{base}:epoch",
             queue_limits=f"{base}:queue_limits",
         )
 
     @property
     def queues(self) -> str:
-        return f"{self.prefix}:queues"
+        return f"{self._global}:queues"
 
     @property
     def workers(self) -> str:
@@ -99,7 +105,7 @@ class KeySpace:
 
     @property
     def epoch(self) -> str:
-        return f"{self.prefix}:epoch"
+        return f"{self._global}:epoch"
 
     def turn(self, loop: str) -> str:
         return f"{self.prefix}:turn:{loop}"

@@ -28,7 +28,10 @@ class ScriptPipeline:
 
     def script(self, name: str, keys: list[str], args: list[Any]) -> None:
         self._calls[len(self.pipe)] = (name, keys, args)
-        self.pipe.evalsha(self._scripts[name].sha, len(keys), *keys, *args)
+        # As a plain command: redis-py's cluster pipeline refuses its evalsha method (a node
+        # may lack the script), which the NOSCRIPT fallback below handles.
+        sha = self._scripts[name].sha
+        self.pipe.execute_command("EVALSHA", sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
 
     def execute(self) -> list[Any]:
         results: list[Any] = self.pipe.execute(raise_on_error=False)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import redis
+from redis.exceptions import ClusterError
 
 from django_task_queue.exceptions import BrokerUnavailableError
 
@@ -16,7 +17,8 @@ def translated() -> Iterator[None]:
     """Re-raise Redis connection failures as BrokerUnavailableError."""
     try:
         yield
-    except (redis.ConnectionError, redis.TimeoutError) as exc:
+    except (redis.ConnectionError, redis.TimeoutError, ClusterError) as exc:
+        # ClusterError: a cluster that lost a node's slots (CLUSTERDOWN) until it fails over.
         raise BrokerUnavailableError(f"Redis is unreachable: {exc}") from exc
 
 

@@ -12,6 +12,9 @@ class Upkeep(ScriptRunner):
     """Maintenance operations; mixed into the Broker."""
 
     _known_queues: set[str]
+    _on_cluster: bool
+    # On a cluster, the queues whose epoch marker this broker has seen or set (mark_built).
+    _marked_queues: set[str] | None = None
 
     def promote(self, queue_name: str, now_ms: int, limit: int = BATCH) -> int:
         q = self.keys.queue(queue_name)
@@ -23,9 +26,32 @@ class Upkeep(ScriptRunner):
         return int(self._run("sweep_leases", [q.leases, q.owners], [before_ms, limit]))
 
     def mark_built(self) -> bool:
-        """Set the epoch marker; True when it was missing (a fresh or flushed Redis)."""
+        """Set the epoch marker; True when it was missing (a fresh or flushed Redis, or a
+        cluster node that lost its data)."""
+        if self._on_cluster:
+            return self._mark_built_on_each_node()
         with _translated():
             return bool(self.client.set(self.keys.epoch, "1", nx=True))
+
+    def _mark_built_on_each_node(self) -> bool:
+        # One node can lose its data while the others keep theirs: each queue has a marker in
+        # its own slot too. A missing one means a loss, unless the queue is new since this
+        # broker's last look (nothing marks a queue when its first task is pushed).
+        names = sorted(self.queue_names())
+        with _translated():
+            pipe = self.client.pipeline(transaction=False)
+            pipe.set(self.keys.epoch, "1", nx=True)
+            for name in names:
+                pipe.set(self.keys.queue(name).epoch, "1", nx=True)
+            global_missing, *queue_missing = pipe.execute()
+        seen = self._marked_queues
+        lost = [
+            name
+            for name, missing in zip(names, queue_missing, strict=True)
+            if missing and (seen is None or name in seen)
+        ]
+        self._marked_queues = (seen or set()) | set(names)
+        return bool(global_missing) or bool(lost)
 
     def take_turn(self, loop: str, holder: str, ttl_ms: int) -> bool:
         """Whether `holder` may run `loop` now, alone: True until it ends its turn or `ttl_ms`

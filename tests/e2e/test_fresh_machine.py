@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import skip_on_cluster
 from tests.support.processes import ROOT, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +55,7 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 def test_make_run_starts_embedded_services_when_nothing_answers(tmp_path: Path) -> None:
+    skip_on_cluster("`make run` starts embedded single servers of its own, whatever the tests use")
     port = _free_port()
     env = {
         key: value

@@ -21,7 +21,7 @@ from django_task_queue.broker.client import Broker, get_broker, reset_broker
 from django_task_queue.models import Attempt, Task
 from django_task_queue.services import enqueue
 from tests.api.conftest import set_task_queue
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, skip_on_cluster
 from tests.support.netns import Host, NamespacesRefusedError, Network, host_network
 from tests.support.pgbouncer import running_pgbouncer
 from tests.support.private_redis import private_redis
@@ -54,6 +54,10 @@ class Services:
 
 @pytest.fixture
 def network() -> Iterator[Network]:
+    skip_on_cluster(
+        "its hosts reach one Redis server of its own on the namespaces' bridge; the test "
+        "cluster's nodes listen on loopback, which the namespaces cannot reach"
+    )
     with contextlib.ExitStack() as stack:
         try:
             started = stack.enter_context(host_network(HOSTS))

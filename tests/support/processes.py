@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 
 from django_task_queue.broker.client import get_broker
-from tests.conftest import TEST_PREFIX, TEST_REDIS_URL
+from tests.conftest import TEST_PREFIX, TEST_REDIS_CLUSTER, TEST_REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test task modules every process of the tests imports at start-up, as a project lists its own.
@@ -71,6 +71,7 @@ def process_env(
         "TASK_QUEUE_OVERRIDES": json.dumps(
             {
                 "REDIS_URL": TEST_REDIS_URL,
+                "REDIS_CLUSTER": TEST_REDIS_CLUSTER,
                 "KEY_PREFIX": TEST_PREFIX,
                 # The example project's schedule would add tasks to every test's count; the
                 # schedule tests turn the scheduler on with their own schedules.

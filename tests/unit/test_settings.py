@@ -23,6 +23,8 @@ def test_defaults_need_no_configuration() -> None:
         ({"KEY_PREFIX": "a{b}"}, "may not contain braces"),
         ({"TASK_MODULES": "tasks"}, "must be a list of modules"),
         ({"LEASE_S": 4, "HEARTBEAT_INTERVAL_S": 3}, "at most half of LEASE_S"),
+        ({"REDIS_CLUSTER": 1}, "'REDIS_CLUSTER'] must be True or False"),
+        ({"REDIS_CLUSTER": True, "REDIS_SENTINELS": "h:1"}, "exclude each other"),
         ({"QUEUES": ["reports"]}, "'QUEUES'] must map queue names to dicts"),
         ({"QUEUES": {"reports": {"rate_limit": "fast"}}}, "'reports']: rate_limit: must be like"),
         ({"QUEUES": {"reports": {"concurrency_limit": 0}}}, "concurrency_limit: must be a whole"),

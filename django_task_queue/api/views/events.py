@@ -83,7 +83,9 @@ def _hub() -> EventHub:
     conf = get_settings()
     where = (conf.REDIS_URL, conf.KEY_PREFIX)
     if where not in _hubs:
-        _hubs[where] = EventHub(conf.REDIS_URL, KeySpace(conf.KEY_PREFIX))
+        _hubs[where] = EventHub(
+            conf.REDIS_URL, KeySpace(conf.KEY_PREFIX, cluster=conf.REDIS_CLUSTER)
+        )
     return _hubs[where]
 
 
