@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,19 @@ def run_json(
     return dict(json.loads(lines[-1]))
 
 
-def descendants(pid: int) -> list[int]:
-    """Every live descendant of `pid`, read from /proc."""
-    children: dict[int, list[int]] = {}
+CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Proc:
+    ppid: int
+    own_s: float  # utime + stime
+    reaped_s: float  # cutime + cstime: children it has waited for, their own children included
+
+
+def processes() -> dict[int, Proc]:
+    """Every live process, from /proc/<pid>/stat."""
+    found: dict[int, Proc] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -149,8 +160,21 @@ def descendants(pid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+        # The command name may hold spaces and parentheses: the fields start after the last ")".
+        fields = stat.rsplit(")", 1)[1].split()
+        found[int(entry.name)] = Proc(
+            ppid=int(fields[1]),
+            own_s=(int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S,
+            reaped_s=(int(fields[13]) + int(fields[14])) / CLOCK_TICKS_PER_S,
+        )
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for child, proc in processes().items():
+        children.setdefault(proc.ppid, []).append(child)
     found: list[int] = []
     stack = [pid]
     while stack:

@@ -3,7 +3,6 @@ process trees from /proc, read at the edges of a measurement and sampled during 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,36 +12,10 @@ from typing import Any
 import psycopg
 import redis
 
-CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+from bench.harness.procs import CLOCK_TICKS_PER_S, Proc, processes
+
 # Our own readings, not the queue's work: left out of the command counts.
 OWN_COMMANDS = frozenset({"info"})
-
-
-@dataclass(frozen=True)
-class Proc:
-    ppid: int
-    own_s: float  # utime + stime
-    reaped_s: float  # cutime + cstime: children it has waited for, their own children included
-
-
-def processes() -> dict[int, Proc]:
-    """Every live process, from /proc/<pid>/stat."""
-    found: dict[int, Proc] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: the fields start after the last ")".
-        fields = stat.rsplit(")", 1)[1].split()
-        found[int(entry.name)] = Proc(
-            ppid=int(fields[1]),
-            own_s=(int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S,
-            reaped_s=(int(fields[13]) + int(fields[14])) / CLOCK_TICKS_PER_S,
-        )
-    return found
 
 
 def tree_cpu_s(root: int, procs: dict[int, Proc]) -> float:

@@ -17,6 +17,7 @@ from django_task_queue.models import Task
 from django_task_queue.services import enqueue
 from tests.conftest import IN_CI, skip_on_cluster
 from tests.support.processes import WorkerProcess, wait_for
+from tests.support.servers import redis_server_argv
 
 pytestmark = pytest.mark.e2e
 
@@ -45,20 +46,7 @@ class SpareRedis:
         binary = shutil.which("redis-server")
         assert binary is not None
         self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
+            redis_server_argv(binary, self.port, self.workdir), stdout=subprocess.DEVNULL
         )
         client = redis.Redis.from_url(self.url)
         wait_for(lambda: _pings(client), what="the spare Redis to start")

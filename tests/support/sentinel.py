@@ -14,7 +14,7 @@ from typing import IO
 
 import redis
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, redis_server_argv, stop_all
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 MASTER_NAME = "dtqmaster"
@@ -38,9 +38,9 @@ class SentinelSet:
 
     def _server(self, name: str, port: int, *extra: str) -> None:
         self.processes[name] = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--repl-diskless-sync-delay", "0",
-             *extra],
+            redis_server_argv(
+                REDIS_SERVER, port, self.workdir, "--repl-diskless-sync-delay", "0", *extra
+            ),
             stdout=self._log(name), stderr=subprocess.STDOUT,
         )  # fmt: skip
         _wait(lambda: redis.Redis(port=port).ping())
@@ -91,12 +91,7 @@ class SentinelSet:
         self.processes["master"].wait(timeout=10)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            process.wait(timeout=10)
-        for log in self.logs:
-            log.close()
+        stop_all(self.processes.values(), self.logs)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -4,11 +4,15 @@ refuse root)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import socket
+import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -38,3 +42,24 @@ def owned_workdir(prefix: str, user: str | None) -> Path:
         entry = pwd.getpwnam(user)
         os.chown(workdir, entry.pw_uid, entry.pw_gid)
     return workdir
+
+
+def redis_server_argv(
+    binary: str, port: int, data_dir: Path, *extra: str, host: str = "127.0.0.1"
+) -> list[str]:
+    """A Redis server of a test's own: on `host:port`, keeping nothing on disk but what its
+    `extra` options write to `data_dir` (a cluster's node file)."""
+    return [
+        binary, "--port", str(port), "--bind", host, "--save", "", "--appendonly", "no",
+        "--dir", str(data_dir), *extra,
+    ]  # fmt: skip
+
+
+def stop_all(processes: Iterable[subprocess.Popen[bytes]], logs: Iterable[IO[str]]) -> None:
+    """Kill the servers a test started, wait for each, close their logs."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        process.wait(timeout=10)
+    for log in logs:
+        log.close()
