@@ -16,13 +16,16 @@ from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
 from config.wsgi_bridge import BufferedWSGI
+from django_task_queue.conf import get_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 streams = get_asgi_application()
+wsgi = get_wsgi_application()
+# Well above the application's own limits, which answer first with their own message.
+largest_body = max(get_settings().API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 requests = BufferedWSGI(
-    get_wsgi_application(),
-    threads=int(os.environ.get("WEB_THREADS", "2")),
+    wsgi, threads=int(os.environ.get("WEB_THREADS", "2")), max_body_bytes=4 * largest_body
 )
 STREAMING_PATHS = frozenset({"/api/events/"})
 

@@ -5,7 +5,9 @@ fixed pool of threads (which keep their database connections from one request to
 sends the response in one piece: one hop to a thread and one back, where a general bridge such
 as a2wsgi passes each message between the loop and the thread (docs/decisions.md: measured).
 The API's responses are small and none of them streams (the event stream is served by Django's
-ASGI handler, config/asgi.py).
+ASGI handler, config/asgi.py). A body is held in memory whole, so one larger than
+`max_body_bytes` is refused (413) before the application sees it: the application's own limits
+(API_MAX_BODY_BYTES, Django's DATA_UPLOAD_MAX_MEMORY_SIZE) are far below and answer first.
 """
 
 from __future__ import annotations
@@ -27,15 +29,19 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class BufferedWSGI:
     """An ASGI application that runs `app` (WSGI) on a pool of `threads` threads."""
 
-    def __init__(self, app: WSGIApp, *, threads: int) -> None:
+    def __init__(self, app: WSGIApp, *, threads: int, max_body_bytes: int) -> None:
         self.app = app
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dtq-web")
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
-        body = await _read_body(receive)
+        body = await _read_body(receive, self.max_body_bytes)
+        if body is None:
+            await _too_large(send)
+            return
         environ = _environ(scope, body)
         loop = asyncio.get_running_loop()
         status, headers, content = await loop.run_in_executor(self.pool, self._run, environ)
@@ -65,16 +71,29 @@ class BufferedWSGI:
         return int(status.split(" ", 1)[0]), encoded, content
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, max_bytes: int) -> bytes | None:
+    """The request's body, or None once it is past `max_bytes` (the rest is not read)."""
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"success": false, "error": "The request body is too large."}'
+    headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -49,7 +49,7 @@ def _echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterab
 
 
 def _serve(scope: dict[str, Any], bodies: list[bytes]) -> list[dict[str, Any]]:
-    bridge = BufferedWSGI(_echo, threads=1)
+    bridge = BufferedWSGI(_echo, threads=1, max_body_bytes=100)
     incoming = [
         {"type": "http.request", "body": body, "more_body": index < len(bodies) - 1}
         for index, body in enumerate(bodies)
@@ -132,3 +132,10 @@ def test_a_non_ascii_path_is_passed_as_wsgi_latin_1() -> None:
     _, body = _serve(_scope(path="/api/tasks/é/"), [b""])
 
     assert json.loads(body["body"])["PATH_INFO"] == "/api/tasks/é/".encode().decode("latin-1")
+
+
+def test_a_body_past_the_limit_is_refused_before_the_application_sees_it() -> None:
+    start, body = _serve(_scope(), [b"x" * 60, b"y" * 60])
+
+    assert start["status"] == 413
+    assert b"too large" in body["body"]
