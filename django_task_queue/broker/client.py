@@ -60,6 +60,10 @@ class Claim:
     score: int
 
 
+# The shortest blocking wait asked of Redis.
+MIN_BLOCK_S = 0.01
+
+
 class Broker(
     Upkeep, WorkerRegistry, LeaseUpkeep, IndexReads, EventReads, QueuePauses, ConcurrencyLimits
 ):
@@ -263,6 +267,8 @@ class Broker(
     def wait_for_work(self, queue_names: Sequence[str], timeout_s: float) -> bool:
         """Block until a wake-up token arrives on one of the queues, or the timeout passes."""
         self.flush_acks()
+        # Redis 6.2 can read a timeout under a millisecond as 0, which blocks for ever.
+        timeout_s = max(timeout_s, MIN_BLOCK_S)
         notify_keys = [self.keys.queue(name).notify for name in queue_names]
         with _translated():
             groups = cluster.by_slot(notify_keys) if self._on_cluster else [notify_keys]

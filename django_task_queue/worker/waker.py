@@ -80,4 +80,4 @@ def until_rate_allows(broker: Broker, wait_s: float) -> float:
     if broker.rate_wait_until_ms is None:
         return wait_s
     due_s = (broker.rate_wait_until_ms - time.time_ns() // 1_000_000) / 1000
-    return min(wait_s, max(due_s, 0.001))
+    return min(wait_s, max(due_s, 0.0))  # the broker waits at least MIN_BLOCK_S
